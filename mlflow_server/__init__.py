@@ -1,0 +1,1 @@
+"""Launching and configuring the MLflow tracking server."""

@@ -1,0 +1,1 @@
+"""Qlib-platform API facade: auth, data, configs, jobs, system status."""

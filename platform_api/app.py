@@ -1,0 +1,75 @@
+"""The FastAPI application: routers of every domain, one error shape, schema check on start, the job reaper."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from anyio import to_thread
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from platform_api.auth.router import router as auth_router
+from platform_api.configs.router import router as configs_router
+from platform_api.data.router import router as data_router
+from platform_api.db import prepare_database
+from platform_api.errors import RequestIdMiddleware, install_error_handlers
+from platform_api.jobs.router import internal as internal_router
+from platform_api.jobs.router import router as jobs_router
+from platform_api.jobs.router import workers_router
+from platform_api.jobs.service import reap_lost
+from platform_api.jobs.ws import router as ws_router
+from platform_api.logging_setup import setup_logging
+from platform_api.settings import Settings, get_settings
+from platform_api.system.router import router as system_router
+
+log = logging.getLogger("qlp.api")
+REAP_EVERY_S = 5.0
+
+
+async def _reaper(settings: Settings) -> None:
+    while True:
+        await asyncio.sleep(REAP_EVERY_S)
+        try:
+            lost = await to_thread.run_sync(reap_lost, settings)
+            if lost:
+                log.warning("jobs lost (no heartbeat): %s", lost)
+        except Exception:
+            log.exception("reaper failed")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.ensure_secrets()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        assert settings.storage.log_dir is not None and settings.db.url is not None
+        setup_logging(settings.storage.log_dir, "api", max_bytes=settings.storage.log_max_bytes,
+                      backups=settings.storage.log_backups)
+        await to_thread.run_sync(prepare_database, settings.db.url)
+        task = asyncio.create_task(_reaper(settings))
+        log.info("API ready (mode=%s)", settings.mode)
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    app = FastAPI(title="qlib-platform", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.server.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.server.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        )
+    app.add_middleware(RequestIdMiddleware)
+    for r in (system_router, auth_router, data_router, configs_router, jobs_router, workers_router,
+              internal_router, ws_router):
+        app.include_router(r)
+    return app

@@ -1,0 +1,43 @@
+"""Queries of the auth domain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from platform_api.auth.models import RefreshToken, User
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def get_user_by_name(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def add(session: Session, obj: User | RefreshToken) -> None:
+    session.add(obj)
+    session.flush()
+
+
+def get_refresh(session: Session, token_hash: str) -> RefreshToken | None:
+    return session.scalar(select(RefreshToken).where(RefreshToken.token_hash == token_hash))
+
+
+def revoke_all_refresh(session: Session, user_id: int) -> None:
+    session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id).values(revoked=True))
+
+
+def purge_expired_refresh(session: Session, now: datetime) -> None:
+    session.execute(RefreshToken.__table__.delete().where(RefreshToken.expires_at < now))

@@ -1,0 +1,51 @@
+"""HTTP routes of the auth domain: login, refresh, logout, me, and user administration."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+
+from platform_api.auth import repository as repo
+from platform_api.auth import service
+from platform_api.auth.schemas import LoginRequest, RefreshRequest, TokenPair, UserCreate, UserRead, UserUpdate
+from platform_api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+@router.post("/login", response_model=TokenPair)
+def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep) -> TokenPair:
+    client = request.client.host if request.client else "-"
+    return service.login(session, settings, body.username, body.password, client)
+
+
+@router.post("/refresh", response_model=TokenPair)
+def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsDep) -> TokenPair:
+    return service.refresh(session, settings, body.refresh_token)
+
+
+@router.post("/logout", status_code=204)
+def logout(user: CurrentUser, session: SessionDep) -> None:
+    service.logout(session, user)
+
+
+@router.get("/me", response_model=UserRead)
+def me(user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(user)
+
+
+@router.get("/users", response_model=list[UserRead])
+def list_users(_: AdminUser, session: SessionDep) -> list[UserRead]:
+    return [UserRead.model_validate(u) for u in repo.list_users(session)]
+
+
+@router.post("/users", response_model=UserRead, status_code=201)
+def create_user(body: UserCreate, _: AdminUser, session: SessionDep) -> UserRead:
+    return UserRead.model_validate(service.create_user(session, body))
+
+
+@router.patch("/users/{user_id}", response_model=UserRead)
+def update_user(user_id: int, body: UserUpdate, _: AdminUser, session: SessionDep) -> UserRead:
+    user = repo.get_user(session, user_id)
+    if user is None:
+        raise HTTPException(404, "no such user")
+    return UserRead.model_validate(service.update_user(session, user, body))

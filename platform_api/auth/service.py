@@ -1,0 +1,158 @@
+"""Auth logic: users, login with throttling, token pairs, refresh rotation, logout."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import deque
+from datetime import UTC, datetime, timedelta
+
+from fastapi import HTTPException, status
+from sqlalchemy.orm import Session
+
+from platform_api.auth import repository as repo
+from platform_api.auth.models import RefreshToken, User
+from platform_api.auth.schemas import TokenPair, UserCreate, UserRead, UserUpdate
+from platform_api.auth.security import (
+    encode_access_token,
+    hash_password,
+    hash_token,
+    new_opaque_token,
+    verify_password,
+)
+from platform_api.settings import Settings
+
+MIN_PASSWORD = 10
+COMMON_PASSWORDS = frozenset(
+    {
+        "password", "password1", "password12", "password123", "1234567890", "12345678910", "qwertyuiop",
+        "iloveyou123", "admin12345", "administrator", "letmein123", "welcome123", "changeme123",
+        "qwerty12345", "1q2w3e4r5t", "passw0rd123", "abc1234567", "0123456789", "1111111111",
+    }
+)
+
+
+def check_password_policy(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD:
+        raise HTTPException(422, f"password must have at least {MIN_PASSWORD} characters")
+    if password.lower() in COMMON_PASSWORDS or (username and password.lower() == username.lower()):
+        raise HTTPException(422, "password is too common")
+    if len(set(password)) < 4:
+        raise HTTPException(422, "password is too repetitive")
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per (username, client) in ``window`` seconds; answers 429 past that."""
+
+    def __init__(self, limit: int = 5, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._fails: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: tuple[str, str]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            q = self._fails.get(key)
+            while q and now - q[0] > self.window:
+                q.popleft()
+            if q and len(q) >= self.limit:
+                retry = int(self.window - (now - q[0])) + 1
+                raise HTTPException(429, "too many failed logins; try again later", {"Retry-After": str(retry)})
+
+    def fail(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._fails.setdefault(key, deque()).append(time.monotonic())
+
+    def success(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._fails.pop(key, None)
+
+
+throttle = LoginThrottle()
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+def _issue_pair(session: Session, settings: Settings, user: User) -> TokenPair:
+    assert settings.auth.secret_key is not None
+    access, exp = encode_access_token(
+        subject=user.id,
+        role=user.role,
+        version=user.token_version,
+        key=settings.auth.secret_key.get_secret_value(),
+        issuer=settings.auth.issuer,
+        audience=settings.auth.audience,
+        minutes=settings.auth.access_token_minutes,
+    )
+    refresh = new_opaque_token("qlpr_")
+    repo.add(
+        session,
+        RefreshToken(
+            user_id=user.id,
+            token_hash=hash_token(refresh),
+            expires_at=datetime.now(UTC) + timedelta(days=settings.auth.refresh_token_days),
+        ),
+    )
+    return TokenPair(access_token=access, expires_at=exp, refresh_token=refresh, user=UserRead.model_validate(user))
+
+
+def login(session: Session, settings: Settings, username: str, password: str, client: str) -> TokenPair:
+    key = (username.lower(), client)
+    throttle.check(key)
+    user = repo.get_user_by_name(session, username)
+    ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
+    if not user or not ok or not user.is_active:
+        throttle.fail(key)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+    throttle.success(key)
+    return _issue_pair(session, settings, user)
+
+
+def refresh(session: Session, settings: Settings, token: str) -> TokenPair:
+    row = repo.get_refresh(session, hash_token(token))
+    if row is None or row.revoked or row.expires_at < datetime.now(UTC):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "refresh token is invalid, expired or revoked")
+    user = repo.get_user(session, row.user_id)
+    if user is None or not user.is_active:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "user is disabled")
+    row.revoked = True  # rotation: each refresh token works once
+    return _issue_pair(session, settings, user)
+
+
+def logout(session: Session, user: User) -> None:
+    """Ends every session of the user: refresh tokens revoked, outstanding access tokens invalidated."""
+    user.token_version += 1
+    repo.revoke_all_refresh(session, user.id)
+
+
+def create_user(session: Session, data: UserCreate) -> User:
+    check_password_policy(data.password, data.username)
+    if repo.get_user_by_name(session, data.username):
+        raise HTTPException(409, f"user {data.username!r} exists")
+    user = User(username=data.username, password_hash=hash_password(data.password), role=data.role)
+    repo.add(session, user)
+    return user
+
+
+def update_user(session: Session, user: User, data: UserUpdate) -> User:
+    changed_auth = False
+    if data.role is not None and data.role != user.role:
+        user.role, changed_auth = data.role, True
+    if data.is_active is not None and data.is_active != user.is_active:
+        user.is_active, changed_auth = data.is_active, True
+    if data.password is not None:
+        check_password_policy(data.password, user.username)
+        user.password_hash, changed_auth = hash_password(data.password), True
+    if changed_auth:
+        logout(session, user)
+    session.flush()
+    return user
+
+
+def ensure_admin(session: Session) -> str | None:
+    """Create the first admin with a random password when no user exists; return that password once."""
+    if repo.count_users(session) > 0:
+        return None
+    password = secrets.token_urlsafe(18)
+    repo.add(session, User(username="admin", password_hash=hash_password(password), role="admin"))
+    return password

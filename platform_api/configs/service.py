@@ -1,0 +1,31 @@
+"""Stored workflow configs: vetted with the same allowlist the runner applies, then kept as text."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException
+from sqlalchemy.orm import Session
+
+from platform_api.auth.models import User
+from platform_api.configs import repository as repo
+from platform_api.configs.models import WorkflowConfig
+from platform_api.configs.schemas import ConfigCreate
+from platform_api.jobs.service import vet_config
+from trainers.workflow_config import config_hash
+
+
+def create(session: Session, data: ConfigCreate, user: User) -> WorkflowConfig:
+    vet_config(data.text, {})
+    if repo.get_by_name(session, data.name):
+        raise HTTPException(409, f"config {data.name!r} exists")
+    cfg = WorkflowConfig(
+        name=data.name, description=data.description, text=data.text,
+        content_hash=config_hash(data.text), created_by=user.id,
+    )
+    return repo.add(session, cfg)
+
+
+def get_or_404(session: Session, config_id: int) -> WorkflowConfig:
+    cfg = repo.get(session, config_id)
+    if cfg is None:
+        raise HTTPException(404, "no such config")
+    return cfg

@@ -1,0 +1,32 @@
+"""HTTP routes of the data domain: dataset versions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from platform_api.data import repository as repo
+from platform_api.data import service
+from platform_api.data.schemas import DatasetCreate, DatasetRead
+from platform_api.deps import CurrentUser, ResearcherUser, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/data", tags=["data"])
+
+
+@router.get("/datasets", response_model=list[DatasetRead])
+def list_datasets(_: CurrentUser, session: SessionDep, name: str | None = None) -> list[DatasetRead]:
+    return [DatasetRead.model_validate(d) for d in repo.list_all(session, name)]
+
+
+@router.post("/datasets", response_model=DatasetRead, status_code=201)
+def create_dataset(
+    body: DatasetCreate, user: ResearcherUser, session: SessionDep, settings: SettingsDep, response: Response
+) -> DatasetRead:
+    ds, created = service.create(session, settings, body, user)
+    if not created:
+        response.status_code = 200
+    return DatasetRead.model_validate(ds)
+
+
+@router.get("/datasets/{dataset_id}", response_model=DatasetRead)
+def get_dataset(dataset_id: int, _: CurrentUser, session: SessionDep) -> DatasetRead:
+    return DatasetRead.model_validate(service.get_or_404(session, dataset_id))

@@ -1,0 +1,90 @@
+"""Queries of the jobs domain: jobs, their log lines, workers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from platform_api.jobs.models import Job, JobLog, JobState, Worker
+
+
+def get(session: Session, job_id: int) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def list_jobs(session: Session, *, state: str | None, user_id: int | None, limit: int, offset: int) -> list[Job]:
+    q = select(Job).order_by(Job.id.desc()).limit(limit).offset(offset)
+    if state:
+        q = q.where(Job.state == state)
+    if user_id is not None:
+        q = q.where(Job.user_id == user_id)
+    return list(session.scalars(q))
+
+
+def add(session: Session, job: Job) -> Job:
+    session.add(job)
+    session.flush()
+    return job
+
+
+def transition(session: Session, job_id: int, *, where: dict[str, Any], values: dict[str, Any]) -> bool:
+    """Conditional update: true when exactly this one row changed (the caller won the state change)."""
+    q = update(Job).where(Job.id == job_id)
+    for col, val in where.items():
+        q = q.where(getattr(Job, col) == val)
+    result = session.execute(q.values(**values).execution_options(synchronize_session=False))
+    return (getattr(result, "rowcount", 0) or 0) == 1
+
+
+def existing_seqs(session: Session, job_id: int, seqs: list[int]) -> set[int]:
+    if not seqs:
+        return set()
+    q = select(JobLog.seq).where(JobLog.job_id == job_id, JobLog.seq >= min(seqs), JobLog.seq <= max(seqs))
+    return set(session.scalars(q))
+
+
+def add_logs(session: Session, rows: list[JobLog]) -> None:
+    session.add_all(rows)
+    session.flush()
+
+
+def logs_from(session: Session, job_id: int, offset: int, limit: int) -> list[JobLog]:
+    q = select(JobLog).where(JobLog.job_id == job_id, JobLog.seq >= offset).order_by(JobLog.seq).limit(limit)
+    return list(session.scalars(q))
+
+
+def max_seq(session: Session, job_id: int) -> int | None:
+    return session.scalar(select(func.max(JobLog.seq)).where(JobLog.job_id == job_id))
+
+
+def stale_running(session: Session, older_than: datetime) -> list[Job]:
+    q = select(Job).where(Job.state == JobState.RUNNING, Job.heartbeat_at < older_than)
+    return list(session.scalars(q))
+
+
+def count_by_state(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).all()
+    return {state: n for state, n in rows}
+
+
+def upsert_worker(session: Session, name: str, values: dict[str, Any], now: datetime) -> None:
+    w = session.get(Worker, name)
+    if w is None:
+        session.add(Worker(name=name, started_at=now, last_seen=now, **values))
+    else:
+        for k, v in values.items():
+            setattr(w, k, v)
+        w.last_seen = now
+    session.flush()
+
+
+def workers_seen(session: Session, since: datetime) -> list[Worker]:
+    return list(session.scalars(select(Worker).where(Worker.last_seen >= since).order_by(Worker.name)))
+
+
+def running_jobs_of(session: Session, worker: str) -> list[int]:
+    q = select(Job.id).where(Job.state == JobState.RUNNING, Job.worker == worker)
+    return list(session.scalars(q))

@@ -1,0 +1,30 @@
+"""Service logging: one absolute, rotated log file per service in the configured log folder, with request ids."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+from platform_api.errors import RequestIdFilter
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def setup_logging(log_dir: Path, service: str, *, max_bytes: int, backups: int, level: int = logging.INFO) -> Path:
+    """Send the root logger to ``<log_dir>/<service>.log`` (rotated) and stderr; return the file path."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir.resolve() / f"{service}.log"
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, "_qlp", False):
+            root.removeHandler(h)
+    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups)
+    stream = logging.StreamHandler()
+    for h in (file_handler, stream):
+        h.setFormatter(logging.Formatter(FORMAT))
+        h.addFilter(RequestIdFilter())
+        h._qlp = True  # type: ignore[attr-defined]
+        root.addHandler(h)
+    root.setLevel(level)
+    return path

@@ -1,0 +1,248 @@
+"""Platform settings: one pydantic-settings tree with the ``QLP_`` prefix and a section per subsystem."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "QLP_"
+NESTED = "__"
+
+#: Values that must never sign tokens outside the embedded dev mode.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "secret_key", "your-secret-key", "dev", "development", "test"}
+)
+
+
+class DBSettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the platform database; default: SQLite file in the data folder. "
+        "Example: mysql+pymysql://user:pw@host:3306/qlp",
+    )
+    echo: bool = Field(False, description="Log every SQL statement.")
+    pool_size: int = Field(5, description="Connection pool size (server databases only).")
+
+
+class MLflowSettings(BaseModel):
+    tracking_uri: str | None = Field(
+        None,
+        description="URI of an existing MLflow tracking server. Empty: `qlp up` starts one as a child process.",
+    )
+    host: str = Field("127.0.0.1", description="Bind address of the embedded MLflow server.")
+    port: int = Field(5051, description="Port of the embedded MLflow server.")
+    backend_store_uri: str | None = Field(
+        None, description="MLflow backend store; default: SQLite file in the data folder."
+    )
+    artifacts_destination: str | None = Field(
+        None, description="Where the MLflow server keeps artifacts; default: a folder in the data folder."
+    )
+    workers: int = Field(1, description="Uvicorn workers of the embedded MLflow server.")
+    public_url: str | None = Field(
+        None, description="Base URL users open for the MLflow UI; default: the tracking URI."
+    )
+    startup_timeout_s: float = Field(90.0, description="How long to wait for the MLflow server to answer.")
+
+
+class BrokerSettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description="Celery broker URL (redis://, amqp://). Empty: kombu's filesystem transport in the data folder.",
+    )
+    default_queue: str = Field("cpu", description="Queue jobs go to unless they name one.")
+    polling_interval_s: float = Field(0.1, description="Polling interval of the filesystem transport.")
+    visibility_timeout_s: int = Field(
+        43_200, description="Redis visibility timeout; must exceed the longest job."
+    )
+
+
+class StorageSettings(BaseModel):
+    datasets_dir: Path | None = Field(None, description="Where dataset versions live; default: <home>/datasets.")
+    scratch_dir: Path | None = Field(None, description="Worker scratch folder; default: <home>/scratch.")
+    import_dir: Path | None = Field(
+        None, description="Only Qlib folders below this one may be registered as datasets; default: <home>/imports."
+    )
+    log_dir: Path | None = Field(None, description="Absolute folder of the rotated service logs; default: <home>/logs.")
+    log_max_bytes: int = Field(10 * 1024 * 1024, description="Rotate a service log at this size.")
+    log_backups: int = Field(5, description="Rotated service logs kept.")
+
+
+class AuthSettings(BaseModel):
+    secret_key: SecretStr | None = Field(
+        None, description="Key that signs JWTs (HS256). Required outside the embedded mode; at least 32 characters."
+    )
+    trainer_token: SecretStr | None = Field(
+        None, description="Shared token trainer workers present to the API. Required outside the embedded mode."
+    )
+    algorithm: Literal["HS256"] = Field("HS256", description="JWT algorithm (pinned).")
+    issuer: str = Field("qlib-platform", description="JWT issuer claim.")
+    audience: str = Field("qlp-api", description="JWT audience claim.")
+    access_token_minutes: int = Field(15, description="Lifetime of an access token.")
+    refresh_token_days: int = Field(14, description="Lifetime of a refresh token.")
+
+
+class ServerSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Bind address of the API.")
+    port: int = Field(8000, description="Port of the API.")
+    api_url: str | None = Field(
+        None, description="URL workers and the CLI use to reach the API; default: http://host:port."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty: same-origin only."
+    )
+    ws_ping_interval_s: float = Field(15.0, description="Server ping interval on WebSockets.")
+    job_lease_s: float = Field(60.0, description="A running job whose heartbeat is older than this is lost.")
+    workers: int = Field(1, description="Trainer workers `qlp up` starts.")
+    worker_concurrency: int = Field(1, description="Jobs one embedded worker runs at once.")
+
+
+class FileSecretsSource(PydanticBaseSettingsSource):
+    """Reads ``QLP_SECTION__FIELD_FILE=/path`` variables: the value is the file's content."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, path in os.environ.items():
+            if not key.startswith(ENV_PREFIX) or not key.endswith("_FILE"):
+                continue
+            parts = key[len(ENV_PREFIX) : -len("_FILE")].lower().split(NESTED)
+            value = Path(path).read_text().strip()
+            node = out
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+            node[parts[-1]] = value
+        return out
+
+
+class Settings(BaseSettings):
+    """All settings of the platform. Environment: ``QLP_<SECTION>__<FIELD>``; secrets also ``..._FILE``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=NESTED,
+        env_file=".env",
+        extra="ignore",
+    )
+
+    mode: Literal["embedded", "distributed"] = Field(
+        "embedded", description="embedded: one machine, dev secrets generated; distributed: secrets required."
+    )
+    home: Path = Field(Path(".qlp"), description="Data folder of the platform.")
+    db: DBSettings = Field(default_factory=DBSettings)  # type: ignore[arg-type]
+    mlflow: MLflowSettings = Field(default_factory=MLflowSettings)  # type: ignore[arg-type]
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)  # type: ignore[arg-type]
+    storage: StorageSettings = Field(default_factory=StorageSettings)  # type: ignore[arg-type]
+    auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
+    server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, FileSecretsSource(settings_cls), dotenv_settings, file_secret_settings)
+
+    @model_validator(mode="after")
+    def _resolve(self) -> Settings:
+        self.home = self.home.expanduser().resolve()
+        st = self.storage
+        st.datasets_dir = (st.datasets_dir or self.home / "datasets").expanduser().resolve()
+        st.scratch_dir = (st.scratch_dir or self.home / "scratch").expanduser().resolve()
+        st.import_dir = (st.import_dir or self.home / "imports").expanduser().resolve()
+        st.log_dir = (st.log_dir or self.home / "logs").expanduser().resolve()
+        if self.db.url is None:
+            self.db.url = f"sqlite:///{self.home / 'platform.db'}"
+        if self.mlflow.backend_store_uri is None:
+            self.mlflow.backend_store_uri = f"sqlite:///{self.home / 'mlflow.db'}"
+        if self.mlflow.artifacts_destination is None:
+            self.mlflow.artifacts_destination = str(self.home / "mlartifacts")
+        if self.server.api_url is None:
+            self.server.api_url = f"http://{self.server.host}:{self.server.port}"
+        return self
+
+    # ----- derived values -------------------------------------------------
+    @property
+    def embedded(self) -> bool:
+        return self.mode == "embedded"
+
+    @property
+    def tracking_uri(self) -> str:
+        return self.mlflow.tracking_uri or f"http://{self.mlflow.host}:{self.mlflow.port}"
+
+    @property
+    def mlflow_public_url(self) -> str:
+        return (self.mlflow.public_url or self.tracking_uri).rstrip("/")
+
+    @property
+    def broker_url(self) -> str:
+        return self.broker.url or "filesystem://"
+
+    @property
+    def broker_folder(self) -> Path:
+        return self.home / "broker"
+
+    def ensure_secrets(self) -> None:
+        """Fill the dev secrets in embedded mode (kept 0600 in the data folder); refuse defaults otherwise."""
+        if self.embedded:
+            if self.auth.secret_key is None:
+                self.auth.secret_key = SecretStr(_persistent_secret(self.home / "secret_key"))
+            if self.auth.trainer_token is None:
+                self.auth.trainer_token = SecretStr(_persistent_secret(self.home / "trainer_token"))
+            return
+        key = self.auth.secret_key.get_secret_value() if self.auth.secret_key else ""
+        if key.lower() in KNOWN_DEFAULT_SECRETS or len(key) < 32:
+            raise InsecureSettingsError(
+                "QLP_AUTH__SECRET_KEY (or QLP_AUTH__SECRET_KEY_FILE) must be set to a random value of at "
+                "least 32 characters outside the embedded mode"
+            )
+        token = self.auth.trainer_token.get_secret_value() if self.auth.trainer_token else ""
+        if token.lower() in KNOWN_DEFAULT_SECRETS or len(token) < 24:
+            raise InsecureSettingsError(
+                "QLP_AUTH__TRAINER_TOKEN (or QLP_AUTH__TRAINER_TOKEN_FILE) must be set to a random value of "
+                "at least 24 characters outside the embedded mode"
+            )
+
+
+class InsecureSettingsError(RuntimeError):
+    """Raised when the platform would start with a missing or default secret."""
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the owner only (0600), creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    os.chmod(path, 0o600)
+
+
+def _persistent_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(48)
+    write_private(path, value)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    settings = Settings()
+    settings.ensure_secrets()
+    return settings

@@ -1,0 +1,1 @@
+"""Trainer side: Celery worker, job executor, Qlib workflow runner, demo market."""

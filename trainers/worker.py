@@ -1,0 +1,101 @@
+"""A trainer worker: the Celery task that runs jobs, the worker's own heartbeat to the API, and its entry point."""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import socket
+import threading
+from typing import Any
+
+import psutil
+from celery import Task
+from celery.signals import worker_ready, worker_shutdown
+
+from platform_api.settings import Settings, get_settings
+from trainers.api_client import TrainerAPI
+from trainers.celery_app import RUN_JOB_TASK, make_celery
+from trainers.executor import JobExecutor
+
+log = logging.getLogger("qlp.trainer")
+settings: Settings = get_settings()
+app = make_celery(settings)
+WORKER_BEAT_S = 10.0
+
+
+def _api() -> TrainerAPI:
+    assert settings.auth.trainer_token is not None and settings.server.api_url is not None
+    return TrainerAPI(settings.server.api_url, settings.auth.trainer_token.get_secret_value())
+
+
+@app.task(name=RUN_JOB_TASK, bind=True)
+def run_job(self: Task, job_id: int) -> str:
+    worker = self.request.hostname or f"worker@{socket.gethostname()}"
+    api = _api()
+    try:
+        assert settings.storage.scratch_dir is not None
+        return JobExecutor(api, worker, settings.storage.scratch_dir).run(job_id)
+    finally:
+        api.close()
+
+
+_stop = threading.Event()
+
+
+def _beat(name: str, queues: list[str], concurrency: int) -> None:
+    api = _api()
+    while not _stop.is_set():
+        vm = psutil.virtual_memory()
+        body: dict[str, Any] = {
+            "name": name,
+            "hostname": socket.gethostname(),
+            "queues": queues,
+            "concurrency": concurrency,
+            "info": {
+                "pid": os.getpid(),
+                "python": platform.python_version(),
+                "cpu_percent": psutil.cpu_percent(interval=None),
+                "cpu_count": psutil.cpu_count(),
+                "memory_percent": vm.percent,
+                "memory_total": vm.total,
+            },
+        }
+        try:
+            api.worker_heartbeat(body)
+        except Exception as exc:
+            log.warning("worker heartbeat failed: %s", exc)
+        _stop.wait(WORKER_BEAT_S)
+    api.close()
+
+
+@worker_ready.connect
+def _on_ready(sender: Any = None, **_: Any) -> None:
+    consumer = getattr(sender, "controller", None) or sender
+    queues = sorted(q.name for q in app.amqp.queues.consume_from.values()) if app.amqp.queues.consume_from else []
+    concurrency = int(getattr(consumer, "concurrency", 1) or 1)
+    name = getattr(sender, "hostname", None) or f"worker@{socket.gethostname()}"
+    threading.Thread(target=_beat, args=(name, queues, concurrency), daemon=True, name="qlp-worker-beat").start()
+
+
+@worker_shutdown.connect
+def _on_shutdown(**_: Any) -> None:
+    _stop.set()
+
+
+def main(queues: list[str], concurrency: int, name: str | None, loglevel: str = "INFO") -> None:
+    """Run a worker in this process (blocks until it is stopped)."""
+    node = name or f"qlp-{os.getpid()}@{socket.gethostname()}"
+    settings.storage.scratch_dir.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+    app.worker_main(
+        [
+            "worker",
+            "--queues", ",".join(queues),
+            "--concurrency", str(concurrency),
+            "--hostname", node,
+            "--loglevel", loglevel,
+            "--without-gossip",
+            "--without-mingle",
+            "--pool", "prefork",
+        ]
+    )
