@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from platform_api.auth.router import router as auth_router
+from platform_api.auth.service import LoginThrottle
 from platform_api.configs.router import router as configs_router
 from platform_api.data.router import router as data_router
 from platform_api.db import prepare_database
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="qlib-platform", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)
     if settings.server.cors_origins:
         app.add_middleware(

@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import DateTime, Engine, Text, create_engine, event
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -126,6 +127,14 @@ def current_revision(url: str) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _known(revision: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(url: str) -> None:
     """Bring the schema to the newest migration."""
     command.upgrade(alembic_config(url), "head")
@@ -144,8 +153,7 @@ def check_schema(url: str) -> None:
 def prepare_database(url: str) -> None:
     """Start-up: upgrade to head, then verify (a newer, unknown revision also refuses)."""
     current = current_revision(url)
-    script = ScriptDirectory.from_config(alembic_config(url))
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(current):
         raise SchemaError(f"platform database is at revision {current}, unknown to this code (newer?)")
     upgrade(url)
     check_schema(url)

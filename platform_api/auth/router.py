@@ -15,7 +15,8 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 @router.post("/login", response_model=TokenPair)
 def login(body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep) -> TokenPair:
     client = request.client.host if request.client else "-"
-    return service.login(session, settings, body.username, body.password, client)
+    throttle: service.LoginThrottle = request.app.state.login_throttle
+    return service.login(session, settings, throttle, body.username, body.password, client)
 
 
 @router.post("/refresh", response_model=TokenPair)

@@ -69,7 +69,6 @@ class LoginThrottle:
             self._fails.pop(key, None)
 
 
-throttle = LoginThrottle()
 _DUMMY_HASH = hash_password(secrets.token_hex(8))
 
 
@@ -96,7 +95,9 @@ def _issue_pair(session: Session, settings: Settings, user: User) -> TokenPair:
     return TokenPair(access_token=access, expires_at=exp, refresh_token=refresh, user=UserRead.model_validate(user))
 
 
-def login(session: Session, settings: Settings, username: str, password: str, client: str) -> TokenPair:
+def login(
+    session: Session, settings: Settings, throttle: LoginThrottle, username: str, password: str, client: str
+) -> TokenPair:
     key = (username.lower(), client)
     throttle.check(key)
     user = repo.get_user_by_name(session, username)

@@ -1,0 +1,60 @@
+"""Shared fixtures: an in-process API on a migrated SQLite database with users of every role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from platform_api.app import create_app
+from platform_api.auth.models import User
+from argon2 import PasswordHasher
+from platform_api.db import session_scope
+from platform_api.settings import Settings
+from tests.helpers import make_settings
+
+PASSWORD = "correct horse battery staple"
+_cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # Argon2id, test-speed parameters
+
+
+@dataclass
+class Api:
+    client: TestClient
+    settings: Settings
+    tokens: dict[str, str]
+
+    def headers(self, role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+    @property
+    def trainer(self) -> dict[str, str]:
+        assert self.settings.auth.trainer_token is not None
+        return {"Authorization": f"Bearer {self.settings.auth.trainer_token.get_secret_value()}"}
+
+
+def _seed_users(settings: Settings) -> None:
+    assert settings.db.url is not None
+    with session_scope(settings.db.url) as s:
+        for role in ("admin", "researcher", "viewer"):
+            s.add(User(username=role, password_hash=_cheap.hash(PASSWORD), role=role))
+        s.add(User(username="researcher2", password_hash=_cheap.hash(PASSWORD), role="researcher"))
+
+
+def start_api(settings: Settings) -> Iterator[Api]:
+    app = create_app(settings)
+    with TestClient(app) as client:  # runs the lifespan: migrations on start-up
+        _seed_users(settings)
+        tokens = {}
+        for name in ("admin", "researcher", "viewer", "researcher2"):
+            r = client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+            assert r.status_code == 200, r.text
+            tokens[name] = r.json()["access_token"]
+        yield Api(client, settings, tokens)
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    yield from start_api(make_settings(tmp_path / "home"))

@@ -1,0 +1,140 @@
+"""Auth: login, tokens (alg none, wrong key, expired, wrong audience/type), roles, refresh rotation, logout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from platform_api.auth.security import hash_password, verify_password
+from tests.conftest import PASSWORD, Api
+
+PROTECTED = [
+    ("GET", "/api/train"),
+    ("POST", "/api/train"),
+    ("GET", "/api/data/datasets"),
+    ("POST", "/api/data/datasets"),
+    ("GET", "/api/configs"),
+    ("GET", "/status"),
+    ("GET", "/api/auth/me"),
+    ("GET", "/api/workers"),
+    ("GET", "/api/train/1/logs"),
+]
+
+
+def test_health_is_public(api: Api) -> None:
+    assert api.client.get("/health").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_401_without_token(api: Api, method: str, path: str) -> None:
+    r = api.client.request(method, path, json={})
+    assert r.status_code == 401
+    body = r.json()
+    assert body["status"] == 401 and body["request_id"] and r.headers["content-type"].startswith(
+        "application/problem+json")
+
+
+def _claims(api: Api, **over: object) -> dict[str, object]:
+    now = datetime.now(UTC)
+    claims: dict[str, object] = {"sub": "1", "role": "admin", "ver": 0, "typ": "access",
+                                 "iss": api.settings.auth.issuer, "aud": api.settings.auth.audience,
+                                 "iat": now, "nbf": now, "exp": now + timedelta(minutes=5)}
+    claims.update(over)
+    return claims
+
+
+def _key(api: Api) -> str:
+    assert api.settings.auth.secret_key is not None
+    return api.settings.auth.secret_key.get_secret_value()
+
+
+def test_forged_tokens_are_401(api: Api) -> None:
+    good = jwt.encode(_claims(api), _key(api), algorithm="HS256")
+    assert api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {good}"}).status_code == 200
+    none_alg = jwt.encode(_claims(api), None, algorithm="none")
+    forged = [
+        none_alg,
+        none_alg.rsplit(".", 1)[0] + ".",
+        jwt.encode(_claims(api), "x" * 64, algorithm="HS256"),  # wrong key
+        jwt.encode(_claims(api), _key(api), algorithm="HS512"),  # other algorithm
+        jwt.encode(_claims(api, exp=datetime.now(UTC) - timedelta(seconds=5)), _key(api), algorithm="HS256"),
+        jwt.encode(_claims(api, nbf=datetime.now(UTC) + timedelta(hours=1)), _key(api), algorithm="HS256"),
+        jwt.encode(_claims(api, aud="someone-else"), _key(api), algorithm="HS256"),
+        jwt.encode(_claims(api, iss="evil"), _key(api), algorithm="HS256"),
+        jwt.encode(_claims(api, typ="refresh"), _key(api), algorithm="HS256"),
+        jwt.encode({k: v for k, v in _claims(api).items() if k != "exp"}, _key(api), algorithm="HS256"),
+        good[:-3] + ("AAA" if not good.endswith("AAA") else "BBB"),  # broken signature
+        "not-a-jwt",
+    ]
+    for token in forged:
+        r = api.client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 401, token
+
+
+def test_wrong_password_and_throttle(api: Api) -> None:
+    for _ in range(5):
+        r = api.client.post("/api/auth/login", json={"username": "viewer", "password": "nope"})
+        assert r.status_code == 401
+    r = api.client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    assert r.status_code == 429 and "Retry-After" in r.headers
+
+
+def test_viewer_cannot_write(api: Api) -> None:
+    h = api.headers("viewer")
+    assert api.client.post("/api/train", json={"config_text": "task: {}", "dataset_id": 1}, headers=h).status_code == 403
+    assert api.client.post("/api/data/datasets", json={"name": "x", "source": {"kind": "synthetic"}},
+                           headers=h).status_code == 403
+    assert api.client.post("/api/configs", json={"name": "c", "text": "a: 1"}, headers=h).status_code == 403
+    assert api.client.post("/api/auth/users", json={"username": "abc", "password": "x" * 12},
+                           headers=api.headers("researcher")).status_code == 403
+
+
+def test_refresh_rotation_and_logout(api: Api) -> None:
+    r = api.client.post("/api/auth/login", json={"username": "researcher2", "password": PASSWORD})
+    pair = r.json()
+    r2 = api.client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert r2.status_code == 200
+    # a refresh token works once
+    assert api.client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    new = r2.json()
+    h = {"Authorization": f"Bearer {new['access_token']}"}
+    assert api.client.get("/api/auth/me", headers=h).json()["username"] == "researcher2"
+    assert api.client.post("/api/auth/logout", headers=h).status_code == 204
+    assert api.client.get("/api/auth/me", headers=h).status_code == 401
+    assert api.client.post("/api/auth/refresh", json={"refresh_token": new["refresh_token"]}).status_code == 401
+
+
+def test_disabled_user_token_rejected(api: Api) -> None:
+    users = api.client.get("/api/auth/users", headers=api.headers("admin")).json()
+    viewer = next(u for u in users if u["username"] == "viewer")
+    r = api.client.patch(f"/api/auth/users/{viewer['id']}", json={"is_active": False}, headers=api.headers("admin"))
+    assert r.status_code == 200
+    assert api.client.get("/api/auth/me", headers=api.headers("viewer")).status_code == 401
+
+
+@pytest.mark.parametrize("password", ["", "a", "password123", "aaaaaaaaaaaa", "shortpw"])
+def test_weak_passwords_refused(api: Api, password: str) -> None:
+    r = api.client.post("/api/auth/users", json={"username": "newbie", "password": password, "role": "viewer"},
+                        headers=api.headers("admin"))
+    assert r.status_code == 422, r.text
+
+
+def test_user_creation_and_long_password(api: Api) -> None:
+    long_pw = "ü" * 40 + "tail-that-matters"  # far beyond bcrypt's 72 bytes
+    r = api.client.post("/api/auth/users", json={"username": "longpw", "password": long_pw, "role": "viewer"},
+                        headers=api.headers("admin"))
+    assert r.status_code == 201
+    ok = api.client.post("/api/auth/login", json={"username": "longpw", "password": long_pw})
+    assert ok.status_code == 200 and ok.json()["user"]["role"] == "viewer"
+    truncated = long_pw[:-1] + "X"
+    assert api.client.post("/api/auth/login", json={"username": "longpw", "password": truncated}).status_code == 401
+    assert api.client.post("/api/auth/users", json={"username": "longpw", "password": long_pw},
+                           headers=api.headers("admin")).status_code == 409
+
+
+def test_argon2id_hashes() -> None:
+    h = hash_password("pw-" * 40)
+    assert h.startswith("$argon2id$")
+    assert verify_password("pw-" * 40, h) and not verify_password("pw-" * 39, h)

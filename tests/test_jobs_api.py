@@ -1,0 +1,254 @@
+"""Job lifecycle through the API and the trainer protocol: submit, claim once, heartbeat, logs with
+resume (HTTP and WebSocket, no gap, no duplicate), cancel, failure, and the refusals on the way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from tests.conftest import Api
+
+DEMO = (Path(__file__).resolve().parent.parent / "trainers" / "configs" / "demo_lgb_alpha158.yaml").read_text()
+
+
+@pytest.fixture
+def dataset(api: Api) -> dict[str, Any]:
+    r = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
+                        json={"name": "tiny", "source": {"kind": "synthetic", "n_instruments": 5, "years": 0.5}})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def submit(api: Api, dataset: dict[str, Any], role: str = "researcher", **extra: Any) -> Any:
+    return api.client.post("/api/train", headers=api.headers(role),
+                           json={"config_text": DEMO, "dataset_id": dataset["id"], **extra})
+
+
+def lines(start: int, stop: int) -> list[dict[str, Any]]:
+    now = datetime.now(UTC).isoformat()
+    return [{"seq": i, "ts": now, "line": f"line {i}"} for i in range(start, stop)]
+
+
+def test_dataset_registered_with_hash_and_metadata(api: Api, dataset: dict[str, Any]) -> None:
+    assert dataset["version"] == 1 and len(dataset["content_hash"]) == 64
+    assert dataset["instruments"] == 5 and "demo" in dataset["markets"] and dataset["benchmarks"] == ["DEMOIDX"]
+    assert {"open", "close", "vwap", "factor", "change"} <= set(dataset["fields"])
+    got = api.client.get(f"/api/data/datasets/{dataset['id']}", headers=api.headers("viewer")).json()
+    assert got == dataset
+    # the same content again is the same version; a new seed is a new version
+    again = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
+                            json={"name": "tiny", "source": {"kind": "synthetic", "n_instruments": 5, "years": 0.5}})
+    assert again.status_code == 200 and again.json()["id"] == dataset["id"]
+    v2 = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
+                         json={"name": "tiny", "source": {"kind": "synthetic", "n_instruments": 5, "years": 0.5,
+                                                          "seed": 7}})
+    assert v2.status_code == 201 and v2.json()["version"] == 2
+    assert v2.json()["content_hash"] != dataset["content_hash"]
+
+
+@pytest.mark.parametrize("name", ["../evil", "..%2f", "a/b", "", "x" * 65, "a\\b"])
+def test_bad_dataset_names_refused(api: Api, name: str) -> None:
+    r = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
+                        json={"name": name, "source": {"kind": "synthetic"}})
+    assert r.status_code == 422
+
+
+@pytest.mark.parametrize("path", ["../../etc", "/etc", "file:///etc", "..\\..\\etc", "/tmp"])
+def test_folder_import_confined(api: Api, path: str) -> None:
+    r = api.client.post("/api/data/datasets", headers=api.headers("admin"),
+                        json={"name": "imp", "source": {"kind": "folder", "path": path}})
+    assert r.status_code == 422, r.text
+    assert api.client.get("/api/data/datasets", headers=api.headers("admin")).json() == []
+
+
+def test_refused_config_creates_nothing(api: Api, dataset: dict[str, Any]) -> None:
+    evil = DEMO.replace("module_path: qlib.contrib.model.gbdt", "module_path: os")
+    assert evil != DEMO
+    r = submit(api, dataset, config_text=evil)
+    assert r.status_code == 422 and "os" in r.json()["detail"]
+    r = api.client.post("/api/train", headers=api.headers("researcher"),
+                        json={"config_text": "task: !!python/object/apply:os.system ['id']", "dataset_id": dataset["id"]})
+    assert r.status_code == 422
+    assert api.client.get("/api/train", headers=api.headers("admin")).json() == []
+    assert submit(api, {"id": 999}).status_code == 404
+
+
+def test_viewer_403_on_submit(api: Api, dataset: dict[str, Any]) -> None:
+    assert submit(api, dataset, role="viewer").status_code == 403
+
+
+def test_lifecycle_claim_logs_resume_finish(api: Api, dataset: dict[str, Any]) -> None:
+    job = submit(api, dataset).json()
+    assert job["state"] == "queued" and job["config_hash"]
+    jid = job["id"]
+    # trainer endpoints take the trainer token only
+    assert api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w1"}).status_code == 401
+    assert api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w1"},
+                           headers=api.headers("admin")).status_code == 401
+    spec = api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w1"}, headers=api.trainer)
+    assert spec.status_code == 200
+    spec_body = spec.json()
+    assert spec_body["dataset"]["hash"] == dataset["content_hash"] and spec_body["log_offset"] == 0
+    assert spec_body["user"] == "researcher" and spec_body["attempt"] == 1
+    # only one worker can win the claim
+    assert api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w2"},
+                           headers=api.trainer).status_code == 409
+    beat = api.client.post(f"/api/internal/jobs/{jid}/heartbeat", json={"worker": "w1"}, headers=api.trainer).json()
+    assert beat == {"state": "running", "cancel_requested": False}
+    # another worker may not write this job's log
+    assert api.client.post(f"/api/internal/jobs/{jid}/logs", json={"worker": "w2", "lines": lines(0, 1)},
+                           headers=api.trainer).status_code == 409
+    post = lambda ls: api.client.post(f"/api/internal/jobs/{jid}/logs",  # noqa: E731
+                                      json={"worker": "w1", "lines": ls}, headers=api.trainer).json()["stored"]
+    assert post(lines(0, 100)) == 100
+    assert post(lines(0, 100)) == 0  # a retried batch stores nothing twice
+    assert post(lines(90, 150)) == 50
+    seen: list[int] = []
+    offset = 0
+    while True:
+        page = api.client.get(f"/api/train/{jid}/logs", params={"offset": offset, "limit": 37},
+                              headers=api.headers("viewer")).json()
+        if not page["lines"]:
+            break
+        seen += [ln["seq"] for ln in page["lines"]]
+        assert [ln["line"] for ln in page["lines"]] == [f"line {s}" for s in range(offset, page["next_offset"])]
+        offset = page["next_offset"]
+    assert seen == list(range(150))
+
+    # WebSocket from an offset while running, live lines, then the end frame
+    with api.client.websocket_connect(f"/ws/train/{jid}") as ws:
+        ws.send_json({"type": "follow", "token": api.tokens["viewer"], "offset": 140})
+        assert ws.receive_json() == {"type": "status", "job_id": jid, "state": "running"}
+        got = [ws.receive_json()["seq"] for _ in range(10)]
+        assert got == list(range(140, 150))
+        assert post(lines(150, 160)) == 10
+        got = [ws.receive_json() for _ in range(10)]
+        assert [f["seq"] for f in got] == list(range(150, 160)) and all(f["type"] == "log" for f in got)
+        run = api.client.post(f"/api/internal/jobs/{jid}/run", headers=api.trainer,
+                              json={"worker": "w1", "mlflow_run_id": "abc", "mlflow_experiment_id": "1"})
+        assert run.status_code == 204
+        fin = api.client.post(f"/api/internal/jobs/{jid}/finish", headers=api.trainer,
+                              json={"worker": "w1", "state": "succeeded", "metrics": {"IC": 0.05}})
+        assert fin.status_code == 200 and fin.json()["mlflow_url"].endswith("/#/experiments/1/runs/abc")
+        assert ws.receive_json()["state"] == "succeeded"
+        end = ws.receive_json()
+        assert end == {"type": "end", "job_id": jid, "state": "succeeded", "next_offset": 160}
+    done = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()
+    assert done["state"] == "succeeded" and done["metrics"] == {"IC": 0.05} and done["log_count"] == 160
+    assert done["config_text"] == DEMO
+    # a finished job cannot be finished or cancelled again
+    assert api.client.post(f"/api/internal/jobs/{jid}/finish", headers=api.trainer,
+                           json={"worker": "w1", "state": "failed"}).status_code == 409
+    assert api.client.post(f"/api/train/{jid}/cancel", headers=api.headers("researcher")).status_code == 409
+
+
+def test_ws_resume_after_the_end(api: Api, dataset: dict[str, Any]) -> None:
+    jid = submit(api, dataset).json()["id"]
+    api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w"}, headers=api.trainer)
+    api.client.post(f"/api/internal/jobs/{jid}/logs", json={"worker": "w", "lines": lines(0, 30)}, headers=api.trainer)
+    api.client.post(f"/api/internal/jobs/{jid}/finish", json={"worker": "w", "state": "failed", "error": "boom"},
+                    headers=api.trainer)
+    for offset in (0, 17, 29, 30):
+        with api.client.websocket_connect(f"/ws/train/{jid}") as ws:
+            ws.send_json({"type": "follow", "token": api.tokens["viewer"], "offset": offset})
+            frames = []
+            while True:
+                f = ws.receive_json()
+                frames.append(f)
+                if f["type"] == "end":
+                    break
+        assert frames[0]["type"] == "status" and frames[0]["state"] == "failed"
+        assert [f["seq"] for f in frames if f["type"] == "log"] == list(range(offset, 30))
+        assert frames[-1]["state"] == "failed"
+    job = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()
+    assert job["state"] == "failed" and job["error"] == "boom"
+
+
+@pytest.mark.parametrize(
+    ("first", "code"),
+    [({"type": "follow", "token": "bad", "offset": 0}, 4401), ({"type": "hello"}, 4400),
+     ({"type": "follow", "token": "x", "offset": -1}, 4400)],
+)
+def test_ws_refusals(api: Api, dataset: dict[str, Any], first: dict[str, Any], code: int) -> None:
+    jid = submit(api, dataset).json()["id"]
+    with api.client.websocket_connect(f"/ws/train/{jid}") as ws:
+        ws.send_json(first)
+        with pytest.raises(WebSocketDisconnect) as exc:
+            ws.receive_json()
+    assert exc.value.code == code
+
+
+def test_ws_unknown_job(api: Api) -> None:
+    with api.client.websocket_connect("/ws/train/4242") as ws:
+        ws.send_json({"type": "follow", "token": api.tokens["viewer"], "offset": 0})
+        with pytest.raises(WebSocketDisconnect) as exc:
+            ws.receive_json()
+    assert exc.value.code == 4404
+
+
+def test_cancel_queued_and_running(api: Api, dataset: dict[str, Any]) -> None:
+    queued = submit(api, dataset).json()["id"]
+    r = api.client.post(f"/api/train/{queued}/cancel", headers=api.headers("researcher"))
+    assert r.status_code == 200 and r.json()["state"] == "cancelled"
+    # a worker that receives the message later cannot claim it
+    assert api.client.post(f"/api/internal/jobs/{queued}/claim", json={"worker": "w"},
+                           headers=api.trainer).status_code == 409
+
+    running = submit(api, dataset).json()["id"]
+    api.client.post(f"/api/internal/jobs/{running}/claim", json={"worker": "w"}, headers=api.trainer)
+    assert api.client.post(f"/api/train/{running}/cancel", headers=api.headers("researcher2")).status_code == 403
+    assert api.client.post(f"/api/train/{running}/cancel", headers=api.headers("viewer")).status_code == 403
+    r = api.client.post(f"/api/train/{running}/cancel", headers=api.headers("researcher"))
+    assert r.json()["state"] == "running" and r.json()["cancel_requested"] is True
+    beat = api.client.post(f"/api/internal/jobs/{running}/heartbeat", json={"worker": "w"}, headers=api.trainer)
+    assert beat.json()["cancel_requested"] is True
+    fin = api.client.post(f"/api/internal/jobs/{running}/finish", headers=api.trainer,
+                          json={"worker": "w", "state": "failed", "error": "killed"})
+    assert fin.json()["state"] == "cancelled"
+
+
+def test_reaper_fails_silent_jobs(api: Api, dataset: dict[str, Any]) -> None:
+    from platform_api.jobs.service import reap_lost
+
+    jid = submit(api, dataset).json()["id"]
+    api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "ghost"}, headers=api.trainer)
+    assert reap_lost(api.settings) == []
+    api.settings.server.job_lease_s = 0.0
+    assert reap_lost(api.settings) == [jid]
+    job = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()
+    assert job["state"] == "failed" and "ghost lost" in job["error"]
+    # the lost worker is told to stop
+    beat = api.client.post(f"/api/internal/jobs/{jid}/heartbeat", json={"worker": "ghost"}, headers=api.trainer)
+    assert beat.json() == {"state": "failed", "cancel_requested": True}
+
+
+def test_stored_config_and_overrides(api: Api, dataset: dict[str, Any]) -> None:
+    r = api.client.post("/api/configs", headers=api.headers("researcher"), json={"name": "demo", "text": DEMO})
+    assert r.status_code == 201
+    cfg = r.json()
+    assert api.client.post("/api/configs", headers=api.headers("researcher"),
+                           json={"name": "evil", "text": DEMO.replace("qlib.contrib.model.gbdt", "subprocess")}
+                           ).status_code == 422
+    job = api.client.post("/api/train", headers=api.headers("researcher"), json={
+        "config_id": cfg["id"], "dataset_id": dataset["id"],
+        "overrides": {"task.model.kwargs.learning_rate": 0.05}}).json()
+    detail = api.client.get(f"/api/train/{job['id']}", headers=api.headers("viewer")).json()
+    assert detail["config_id"] == cfg["id"] and detail["overrides"] == {"task.model.kwargs.learning_rate": 0.05}
+    bad = api.client.post("/api/train", headers=api.headers("researcher"), json={
+        "config_id": cfg["id"], "dataset_id": dataset["id"], "overrides": {"task.model.module_path": "os"}})
+    assert bad.status_code == 422
+
+
+def test_status_reports_dependencies(api: Api) -> None:
+    body = api.client.get("/status", headers=api.headers("viewer")).json()
+    assert body["dependencies"]["database"]["ok"] is True
+    assert body["dependencies"]["broker"]["ok"] is True  # the filesystem transport needs no server
+    assert body["dependencies"]["mlflow"]["ok"] is False  # nothing listens in this test
+    assert set(body["host"]) >= {"cpu_percent", "memory", "disk"}
+    assert body["jobs"]["queued"] == 0
+    assert api.settings.auth.secret_key is not None
+    assert api.settings.auth.secret_key.get_secret_value() not in str(body)
