@@ -131,7 +131,7 @@ def worker(
     from platform_api.logging_setup import setup_logging
     from platform_api.proc import die_with_parent
 
-    settings = get_settings()
+    settings = get_settings("worker")
     assert settings.storage.log_dir is not None
     die_with_parent(signal.SIGTERM)
     setup_logging(settings.storage.log_dir, "worker-" + (name or str(os.getpid())).split("@")[0],

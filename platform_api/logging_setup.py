@@ -21,10 +21,11 @@ def setup_logging(log_dir: Path, service: str, *, max_bytes: int, backups: int, 
             root.removeHandler(h)
     file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups)
     stream = logging.StreamHandler()
-    for h in (file_handler, stream):
+    handlers: list[logging.Handler] = [file_handler, stream]
+    for h in handlers:
         h.setFormatter(logging.Formatter(FORMAT))
         h.addFilter(RequestIdFilter())
-        h._qlp = True  # type: ignore[attr-defined]
+        setattr(h, "_qlp", True)  # noqa: B010 - marks our handlers for a later re-setup
         root.addHandler(h)
     root.setLevel(level)
     return path

@@ -197,8 +197,10 @@ class Settings(BaseSettings):
     def broker_folder(self) -> Path:
         return self.home / "broker"
 
-    def ensure_secrets(self) -> None:
-        """Fill the dev secrets in embedded mode (kept 0600 in the data folder); refuse defaults otherwise."""
+    def ensure_secrets(self, role: Literal["api", "worker"] = "api") -> None:
+        """Fill the dev secrets in embedded mode (kept 0600 in the data folder); refuse defaults otherwise.
+
+        A worker needs only the trainer token: it never holds the key that signs user tokens."""
         if self.embedded:
             if self.auth.secret_key is None:
                 self.auth.secret_key = SecretStr(_persistent_secret(self.home / "secret_key"))
@@ -206,7 +208,7 @@ class Settings(BaseSettings):
                 self.auth.trainer_token = SecretStr(_persistent_secret(self.home / "trainer_token"))
             return
         key = self.auth.secret_key.get_secret_value() if self.auth.secret_key else ""
-        if key.lower() in KNOWN_DEFAULT_SECRETS or len(key) < 32:
+        if role == "api" and (key.lower() in KNOWN_DEFAULT_SECRETS or len(key) < 32):
             raise InsecureSettingsError(
                 "QLP_AUTH__SECRET_KEY (or QLP_AUTH__SECRET_KEY_FILE) must be set to a random value of at "
                 "least 32 characters outside the embedded mode"
@@ -241,8 +243,8 @@ def _persistent_secret(path: Path) -> str:
 
 
 @lru_cache
-def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment."""
-    settings = Settings()
-    settings.ensure_secrets()
+def get_settings(role: Literal["api", "worker"] = "api") -> Settings:
+    """The process-wide settings, read once from the environment, with the secrets ``role`` needs."""
+    settings = Settings()  # type: ignore[call-arg]  # fields come from the environment
+    settings.ensure_secrets(role)
     return settings

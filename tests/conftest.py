@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from platform_api.app import create_app
 from platform_api.auth.models import User
-from argon2 import PasswordHasher
 from platform_api.db import session_scope
 from platform_api.settings import Settings
 from tests.helpers import make_settings

@@ -83,7 +83,8 @@ def test_wrong_password_and_throttle(api: Api) -> None:
 
 def test_viewer_cannot_write(api: Api) -> None:
     h = api.headers("viewer")
-    assert api.client.post("/api/train", json={"config_text": "task: {}", "dataset_id": 1}, headers=h).status_code == 403
+    r = api.client.post("/api/train", json={"config_text": "task: {}", "dataset_id": 1}, headers=h)
+    assert r.status_code == 403
     assert api.client.post("/api/data/datasets", json={"name": "x", "source": {"kind": "synthetic"}},
                            headers=h).status_code == 403
     assert api.client.post("/api/configs", json={"name": "c", "text": "a: 1"}, headers=h).status_code == 403

@@ -70,8 +70,9 @@ def test_refused_config_creates_nothing(api: Api, dataset: dict[str, Any]) -> No
     assert evil != DEMO
     r = submit(api, dataset, config_text=evil)
     assert r.status_code == 422 and "os" in r.json()["detail"]
+    tagged = "task: !!python/object/apply:os.system ['id']"
     r = api.client.post("/api/train", headers=api.headers("researcher"),
-                        json={"config_text": "task: !!python/object/apply:os.system ['id']", "dataset_id": dataset["id"]})
+                        json={"config_text": tagged, "dataset_id": dataset["id"]})
     assert r.status_code == 422
     assert api.client.get("/api/train", headers=api.headers("admin")).json() == []
     assert submit(api, {"id": 999}).status_code == 404

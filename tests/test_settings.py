@@ -55,3 +55,9 @@ def test_embedded_generates_private_secrets_once(tmp_path: Path) -> None:
     again.ensure_secrets()
     assert s.auth.secret_key is not None and again.auth.secret_key is not None
     assert again.auth.secret_key.get_secret_value() == s.auth.secret_key.get_secret_value()
+
+
+def test_worker_needs_no_signing_key(tmp_path: Path) -> None:
+    s = Settings(home=tmp_path, mode="distributed", auth={"trainer_token": "t" * 40})
+    s.ensure_secrets("worker")
+    assert s.auth.secret_key is None

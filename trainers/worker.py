@@ -19,7 +19,7 @@ from trainers.celery_app import RUN_JOB_TASK, make_celery
 from trainers.executor import JobExecutor
 
 log = logging.getLogger("qlp.trainer")
-settings: Settings = get_settings()
+settings: Settings = get_settings("worker")
 app = make_celery(settings)
 WORKER_BEAT_S = 10.0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from platform_api.auth.models import RefreshToken, User
@@ -40,4 +40,4 @@ def revoke_all_refresh(session: Session, user_id: int) -> None:
 
 
 def purge_expired_refresh(session: Session, now: datetime) -> None:
-    session.execute(RefreshToken.__table__.delete().where(RefreshToken.expires_at < now))
+    session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))

@@ -208,7 +208,7 @@ def set_run(session: Session, job_id: int, info: RunInfo) -> None:
 
 def finish(session: Session, job_id: int, req: FinishRequest) -> Job:
     job = _running_by(session, job_id, req.worker)
-    state = req.state
+    state: str = req.state
     if job.cancel_requested and state != JobState.SUCCEEDED:
         state = JobState.CANCELLED
     job.state, job.finished_at = state, now()
