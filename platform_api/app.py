@@ -58,7 +58,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             task.cancel()
 
-    app = FastAPI(title="qlib-platform", version="0.1.0", lifespan=lifespan)
+    docs = settings.server.public_docs if settings.server.public_docs is not None else settings.embedded
+    app = FastAPI(
+        title="qlib-platform",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()
     install_error_handlers(app)

@@ -101,6 +101,9 @@ class ServerSettings(BaseModel):
         default_factory=list, description="Origins allowed by CORS; empty: same-origin only."
     )
     ws_ping_interval_s: float = Field(15.0, description="Server ping interval on WebSockets.")
+    public_docs: bool | None = Field(
+        None, description="Serve /docs and /openapi.json without login; default: only in embedded mode."
+    )
     job_lease_s: float = Field(60.0, description="A running job whose heartbeat is older than this is lost.")
     workers: int = Field(1, description="Trainer workers `qlp up` starts.")
     worker_concurrency: int = Field(1, description="Jobs one embedded worker runs at once.")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 from mlflow.tracking import MlflowClient
 
@@ -187,6 +188,9 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
                            QLP_MLFLOW__TRACKING_URI=f"http://127.0.0.1:{platform.env['QLP_MLFLOW__PORT']}")
         p2 = RunningPlatform(home, env, tmp_path / "up.log")
         p2.start()
+        assert p2.proc is not None
+        children = psutil.Process(p2.proc.pid).children(recursive=True)
+        assert len(children) >= 2  # the worker (and its pool child); MLflow is the first platform's
         try:
             with p2.client() as c:
                 ds = c.post("/api/data/datasets", json={"name": "small", "source": {
@@ -209,3 +213,6 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
             assert "Rank IC" in run.data.metrics
         finally:
             p2.stop()
+        # Ctrl-C (SIGINT) on `qlp up` stopped every child it started
+        _, alive = psutil.wait_procs(children, timeout=10)
+        assert not alive, alive

@@ -253,3 +253,30 @@ def test_status_reports_dependencies(api: Api) -> None:
     assert body["jobs"]["queued"] == 0
     assert api.settings.auth.secret_key is not None
     assert api.settings.auth.secret_key.get_secret_value() not in str(body)
+
+
+def test_logs_survive_an_api_restart(api: Api, dataset: dict[str, Any]) -> None:
+    from fastapi.testclient import TestClient
+
+    from platform_api.app import create_app
+
+    jid = submit(api, dataset).json()["id"]
+    api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w"}, headers=api.trainer)
+    api.client.post(f"/api/internal/jobs/{jid}/logs", json={"worker": "w", "lines": lines(0, 25)}, headers=api.trainer)
+    with TestClient(create_app(api.settings)) as fresh:  # a second API process on the same database
+        page = fresh.get(f"/api/train/{jid}/logs", params={"offset": 10}, headers=api.headers("viewer")).json()
+    assert [ln["seq"] for ln in page["lines"]] == list(range(10, 25)) and page["state"] == "running"
+
+
+def test_docs_are_closed_outside_embedded_mode(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from platform_api.app import create_app
+    from tests.helpers import make_settings
+
+    settings = make_settings(tmp_path, mode="distributed",
+                             auth={"secret_key": "s" * 40, "trainer_token": "t" * 40})
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/openapi.json").status_code == 404
+        assert c.get("/docs").status_code == 404
+        assert c.get("/health").status_code == 200
