@@ -107,6 +107,13 @@ def up(
     from platform_api.app import create_app
 
     settings = get_settings()
+
+    def _terminate(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    # uvicorn re-raises SIGTERM after its graceful shutdown: turn it into an exception so the children are
+    # stopped below instead of the process vanishing under them.
+    signal.signal(signal.SIGTERM, _terminate)
     platform = Platform(settings)
     platform.prepare()
     platform.start_children(settings.server.workers if workers is None else workers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from platform_api.proc import die_with_parent
 from platform_api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +82,10 @@ class RunningPlatform:
 
     def start(self, timeout: float = 150) -> None:
         out = self.log.open("ab")
+        # If the test process dies without its teardown, `qlp up` gets SIGTERM and stops its children.
         self.proc = subprocess.Popen([sys.executable, "-m", "platform_api.cli", "up"], env=self.env,
-                                     stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+                                     stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
+                                     preexec_fn=lambda: die_with_parent(signal.SIGTERM))
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout:
             if self.proc.poll() is not None:
@@ -101,8 +105,6 @@ class RunningPlatform:
         self.password = password
 
     def stop(self) -> None:
-        import signal
-
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGINT)
             try:
@@ -133,6 +135,8 @@ def platform_env(home: Path, **extra: str) -> dict[str, str]:
         "QLP_SERVER__PORT": str(free_port()),
         "QLP_MLFLOW__PORT": str(free_port()),
         "PYTHONUNBUFFERED": "1",
+        # a queue of its own: no worker of another platform on the same broker takes this one's jobs
+        "QLP_BROKER__DEFAULT_QUEUE": f"t{uuid.uuid4().hex[:12]}",
     })
     env.update(extra)
     return env

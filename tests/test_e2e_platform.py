@@ -189,8 +189,7 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
         p2 = RunningPlatform(home, env, tmp_path / "up.log")
         p2.start()
         assert p2.proc is not None
-        children = psutil.Process(p2.proc.pid).children(recursive=True)
-        assert len(children) >= 2  # the worker (and its pool child); MLflow is the first platform's
+        children: list[psutil.Process] = []
         try:
             with p2.client() as c:
                 ds = c.post("/api/data/datasets", json={"name": "small", "source": {
@@ -211,6 +210,8 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
             assert row.state == "succeeded" and row.log_count == n_lines > 10
             run = mlflow_client(platform).get_run(done["mlflow_run_id"])
             assert "Rank IC" in run.data.metrics
+            children = psutil.Process(p2.proc.pid).children(recursive=True)
+            assert len(children) >= 2  # the worker and its pool child (MLflow is the first platform's)
         finally:
             p2.stop()
         # Ctrl-C (SIGINT) on `qlp up` stopped every child it started

@@ -280,3 +280,13 @@ def test_docs_are_closed_outside_embedded_mode(tmp_path: Path) -> None:
         assert c.get("/openapi.json").status_code == 404
         assert c.get("/docs").status_code == 404
         assert c.get("/health").status_code == 200
+
+
+def test_ws_server_pings_an_idle_follower(api: Api, dataset: dict[str, Any]) -> None:
+    api.settings.server.ws_ping_interval_s = 0.3
+    jid = submit(api, dataset).json()["id"]
+    with api.client.websocket_connect(f"/ws/train/{jid}") as ws:
+        ws.send_json({"type": "follow", "token": api.tokens["viewer"], "offset": 0})
+        assert ws.receive_json()["type"] == "status"
+        frames = [ws.receive_json() for _ in range(2)]  # nothing happens to the job: only pings arrive
+    assert [f["type"] for f in frames] == ["ping", "ping"]
