@@ -1,4 +1,7 @@
-"""Builds and starts the MLflow tracking server from our settings (job execution off, loopback by default)."""
+"""Builds and starts the MLflow tracking server from our settings: backend store upgraded first (refusing to
+serve on a schema it cannot upgrade), artifacts proxied to a folder or S3, served under the door's prefix,
+allowed hosts pinned, job execution off. It listens on loopback or a private network; users reach it only
+through the API's door."""
 
 from __future__ import annotations
 
@@ -14,6 +17,10 @@ from platform_api.proc import spawn
 from platform_api.settings import Settings
 
 
+class MLflowStartError(RuntimeError):
+    """The MLflow server did not come up; the message names its log."""
+
+
 def server_command(settings: Settings) -> list[str]:
     m = settings.mlflow
     assert m.backend_store_uri is not None and m.artifacts_destination is not None
@@ -22,27 +29,65 @@ def server_command(settings: Settings) -> list[str]:
         "--backend-store-uri", m.backend_store_uri,
         "--artifacts-destination", m.artifacts_destination,
         "--serve-artifacts",
+        "--static-prefix", m.static_prefix,
         "--host", m.host,
         "--port", str(m.port),
         "--workers", str(m.workers),
     ]
 
 
+def allowed_hosts(settings: Settings) -> str:
+    """The Host headers MLflow accepts: its own address (the door sends exactly that)."""
+    m = settings.mlflow
+    hosts = {f"{m.host}:{m.port}", f"127.0.0.1:{m.port}", f"localhost:{m.port}"}
+    if m.url:
+        hosts.add(httpx.URL(m.url).netloc.decode())
+    return ",".join(sorted(hosts))
+
+
 def server_env(settings: Settings) -> dict[str, str]:
+    """The server's environment: S3 credentials live here only; our own secrets never do."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QLP_AUTH__", "QLP_DB__"))}
+    m = settings.mlflow
     env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+    env["MLFLOW_SERVER_ALLOWED_HOSTS"] = allowed_hosts(settings)
+    if m.s3_endpoint_url:
+        env["MLFLOW_S3_ENDPOINT_URL"] = m.s3_endpoint_url
+    if m.s3_access_key_id and m.s3_secret_access_key:
+        env["AWS_ACCESS_KEY_ID"] = m.s3_access_key_id.get_secret_value()
+        env["AWS_SECRET_ACCESS_KEY"] = m.s3_secret_access_key.get_secret_value()
+    env.setdefault("AWS_DEFAULT_REGION", m.s3_region)
     return env
 
 
-def start(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
-    """Start the server as a child process; call :func:`wait_ready` next."""
-    if settings.mlflow.artifacts_destination and "://" not in settings.mlflow.artifacts_destination:
-        Path(settings.mlflow.artifacts_destination).mkdir(parents=True, exist_ok=True)
+def upgrade_backend(settings: Settings, log_path: Path) -> None:
+    """`mlflow db upgrade` on a SQL backend store; a failure refuses the start (never serve on a stale schema)."""
+    uri = settings.mlflow.backend_store_uri
+    assert uri is not None
+    if not uri.startswith(("sqlite:", "mysql", "postgresql", "mssql")):
+        return
+    if uri.startswith("sqlite:///"):
+        Path(uri[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as out:
+        done = subprocess.run([sys.executable, "-m", "mlflow", "db", "upgrade", uri], stdout=out,
+                              stderr=subprocess.STDOUT, env=server_env(settings), timeout=600)
+    if done.returncode != 0:
+        raise MLflowStartError(f"the MLflow backend store could not be upgraded (exit {done.returncode}); "
+                               f"refusing to serve on it; see {log_path}")
+
+
+def prepare(settings: Settings, log_path: Path) -> None:
+    """Make the local artifact folder and upgrade the backend store (slow: seconds)."""
+    dest = settings.mlflow.artifacts_destination
+    if dest and "://" not in dest:
+        Path(dest).mkdir(parents=True, exist_ok=True)
+    upgrade_backend(settings, log_path)
+
+
+def launch(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
+    """Start the server as a child process (call from a thread-free moment); :func:`wait_ready` next."""
     return spawn(server_command(settings), log_path=log_path, env=server_env(settings))
-
-
-class MLflowStartError(RuntimeError):
-    """The MLflow server did not come up; the message names its log."""
 
 
 def is_up(url: str) -> bool:

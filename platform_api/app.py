@@ -10,12 +10,16 @@ from collections.abc import AsyncIterator
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.trustedhost import TrustedHostMiddleware
 
 from platform_api.auth.router import router as auth_router
 from platform_api.auth.service import LoginThrottle
+from platform_api.auth.web import router as login_router
 from platform_api.configs.router import router as configs_router
 from platform_api.data.router import router as data_router
 from platform_api.db import prepare_database
+from platform_api.door.router import make_client
+from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers
 from platform_api.jobs.router import internal as internal_router
 from platform_api.jobs.router import router as jobs_router
@@ -52,11 +56,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                       backups=settings.storage.log_backups)
         await to_thread.run_sync(prepare_database, settings.db.url)
         task = asyncio.create_task(_reaper(settings))
+        app.state.mlflow_client = make_client(settings)
         log.info("API ready (mode=%s)", settings.mode)
         try:
             yield
         finally:
             task.cancel()
+            await app.state.mlflow_client.aclose()
 
     docs = settings.server.public_docs if settings.server.public_docs is not None else settings.embedded
     app = FastAPI(
@@ -78,8 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
+    if "*" not in settings.server.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.server.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
-    for r in (system_router, auth_router, data_router, configs_router, jobs_router, workers_router,
-              internal_router, ws_router):
+    for r in (system_router, auth_router, login_router, data_router, configs_router, jobs_router,
+              workers_router, internal_router, ws_router, door_router):
         app.include_router(r)
     return app

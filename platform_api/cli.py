@@ -56,24 +56,26 @@ class Platform:
             )
 
     def start_children(self, workers: int) -> None:
-        from mlflow_server.server import MLflowStartError, is_up, start, wait_ready
+        from mlflow_server.server import MLflowStartError, is_up, launch, prepare, wait_ready
 
         s = self.settings
         assert s.storage.log_dir is not None
-        if s.mlflow.tracking_uri is None:
+        if s.mlflow.url is None:
             if is_up(s.tracking_uri):
                 console.print(f"MLflow already answers at {s.tracking_uri}; using it")
             else:
                 log_path = s.storage.log_dir / "mlflow.log"
-                proc = start(s, log_path)
-                self.children.append(("mlflow", proc))
-                with console.status(f"Starting MLflow at {s.tracking_uri} (about 15 s)…"):
-                    try:
+                try:
+                    with console.status("Upgrading the MLflow backend store…"):
+                        prepare(s, log_path)
+                    proc = launch(s, log_path)  # outside the spinner: no thread may run while we fork
+                    self.children.append(("mlflow", proc))
+                    with console.status(f"Starting MLflow at {s.tracking_uri} (about 15 s)…"):
                         took = wait_ready(s.tracking_uri, proc, s.mlflow.startup_timeout_s, log_path)
-                    except MLflowStartError as exc:
-                        self.stop()
-                        console.print(f"[red]{exc}[/]")
-                        raise typer.Exit(1) from exc
+                except MLflowStartError as exc:
+                    self.stop()
+                    console.print(f"[red]{exc}[/]")
+                    raise typer.Exit(1) from exc
                 console.print(f"MLflow ready at {s.tracking_uri} in {took:.1f}s")
         from platform_api.proc import spawn
 
@@ -162,9 +164,11 @@ def migrate() -> None:
 @app.command("mlflow")
 def mlflow_cmd() -> None:
     """Run the MLflow tracking server alone, in the foreground (for a separate host)."""
-    from mlflow_server.server import server_command, server_env
+    from mlflow_server.server import server_command, server_env, upgrade_backend
 
-    settings = get_settings()
+    settings = get_settings("worker")
+    assert settings.storage.log_dir is not None
+    upgrade_backend(settings, settings.storage.log_dir / "mlflow-upgrade.log")
     os.execvpe(sys.executable, server_command(settings), server_env(settings))
 
 

@@ -1,4 +1,5 @@
-"""Shared typed dependencies: settings, the DB session (commits after the handler), the current user and roles."""
+"""Shared typed dependencies: settings, the DB session (commits before the response), the calling principal
+(JWT, API token or, at the MLflow door, the browser session cookie) and role requirements."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from platform_api.auth.models import User
-from platform_api.auth.schemas import ROLE_RANK
+from platform_api.auth.principal import Principal
 from platform_api.auth.security import TokenError, decode_access_token
+from platform_api.auth.service import TOKEN_PREFIX, principal_from_api_token
 from platform_api.db import AFTER_COMMIT_KEY, run_after_commit, session_factory
 from platform_api.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
+SESSION_COOKIE = "qlp_session"
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -50,8 +53,12 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def user_from_token(session: Session, settings: Settings, token: str) -> User:
-    """Resolve an access token to an active user, or raise 401."""
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, UNAUTHORIZED)
+
+
+def user_from_jwt(session: Session, settings: Settings, token: str, typ: str = "access") -> User:
+    """Resolve a signed token (access or session) to an active user, or raise 401."""
     assert settings.auth.secret_key is not None
     try:
         claims = decode_access_token(
@@ -59,41 +66,58 @@ def user_from_token(session: Session, settings: Settings, token: str) -> User:
             key=settings.auth.secret_key.get_secret_value(),
             issuer=settings.auth.issuer,
             audience=settings.auth.audience,
+            typ=typ,
         )
     except TokenError as exc:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc), UNAUTHORIZED) from exc
+        raise _unauthorized(str(exc)) from exc
     try:
         user = session.get(User, int(claims["sub"]))
     except ValueError as exc:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid token", UNAUTHORIZED) from exc
+        raise _unauthorized("invalid token") from exc
     if user is None or not user.is_active or user.token_version != claims.get("ver"):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "token no longer valid", UNAUTHORIZED)
+        raise _unauthorized("token no longer valid")
     return user
 
 
-def get_current_user(session: SessionDep, settings: SettingsDep, creds: BearerDep) -> User:
+def principal_from_bearer(session: Session, settings: Settings, token: str, area: str) -> Principal:
+    """A JWT access token or an API token (which must cover ``area``)."""
+    if token.startswith(TOKEN_PREFIX):
+        principal = principal_from_api_token(session, token)
+        if area not in principal.areas:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this token is not valid for {area}")
+        return principal
+    user = user_from_jwt(session, settings, token)
+    return Principal(user=user, role=user.role, via="jwt")
+
+
+def user_from_token(session: Session, settings: Settings, token: str) -> Principal:
+    """For the WebSocket's first message: any bearer token valid for the API."""
+    return principal_from_bearer(session, settings, token, "api")
+
+
+def get_current_principal(session: SessionDep, settings: SettingsDep, creds: BearerDep) -> Principal:
     if creds is None or creds.scheme.lower() != "bearer":
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "not authenticated", UNAUTHORIZED)
-    return user_from_token(session, settings, creds.credentials)
+        raise _unauthorized("not authenticated")
+    return principal_from_bearer(session, settings, creds.credentials, "api")
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+CurrentUser = Annotated[Principal, Depends(get_current_principal)]
 
 
 class RequireRole:
-    """Dependency: the current user must hold at least ``role`` (viewer < researcher < admin)."""
+    """Dependency: the caller's effective role must be at least ``role`` (viewer < researcher < admin)."""
 
     def __init__(self, role: str) -> None:
         self.role = role
 
-    def __call__(self, user: CurrentUser) -> User:
-        if ROLE_RANK[user.role] < ROLE_RANK[self.role]:
+    def __call__(self, principal: CurrentUser) -> Principal:
+        if not principal.at_least(self.role):
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {self.role} or higher")
-        return user
+        return principal
 
 
-ResearcherUser = Annotated[User, Depends(RequireRole("researcher"))]
-AdminUser = Annotated[User, Depends(RequireRole("admin"))]
+ResearcherUser = Annotated[Principal, Depends(RequireRole("researcher"))]
+AdminUser = Annotated[Principal, Depends(RequireRole("admin"))]
 
 
 def require_trainer(settings: SettingsDep, creds: BearerDep) -> None:
@@ -101,7 +125,7 @@ def require_trainer(settings: SettingsDep, creds: BearerDep) -> None:
     assert settings.auth.trainer_token is not None
     expected = settings.auth.trainer_token.get_secret_value()
     if creds is None or not hmac.compare_digest(creds.credentials.encode(), expected.encode()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "trainer token required", UNAUTHORIZED)
+        raise _unauthorized("trainer token required")
 
 
 TrainerAuth = Annotated[None, Depends(require_trainer)]

@@ -1,9 +1,11 @@
 """Every table of the platform, imported in one place for Alembic and the tests."""
 
-from platform_api.auth.models import RefreshToken, User
+from platform_api.auth.models import ApiToken, RefreshToken, User
 from platform_api.configs.models import WorkflowConfig
 from platform_api.data.models import Dataset
 from platform_api.db import Base
 from platform_api.jobs.models import Job, JobLog, JobState, Worker
 
-__all__ = ["Base", "Dataset", "Job", "JobLog", "JobState", "RefreshToken", "User", "Worker", "WorkflowConfig"]
+__all__ = [
+    "ApiToken", "Base", "Dataset", "Job", "JobLog", "JobState", "RefreshToken", "User", "Worker", "WorkflowConfig",
+]

@@ -35,9 +35,10 @@ class DBSettings(BaseModel):
 
 
 class MLflowSettings(BaseModel):
-    tracking_uri: str | None = Field(
+    url: str | None = Field(
         None,
-        description="URI of an existing MLflow tracking server. Empty: `qlp up` starts one as a child process.",
+        description="Base URL of an MLflow server started with `qlp mlflow` elsewhere (it serves under "
+        "static_prefix). Empty: `qlp up` starts one as a child process.",
     )
     host: str = Field("127.0.0.1", description="Bind address of the embedded MLflow server.")
     port: int = Field(5051, description="Port of the embedded MLflow server.")
@@ -47,7 +48,18 @@ class MLflowSettings(BaseModel):
     artifacts_destination: str | None = Field(
         None, description="Where the MLflow server keeps artifacts; default: a folder in the data folder."
     )
-    workers: int = Field(1, description="Uvicorn workers of the embedded MLflow server.")
+    workers: int = Field(1, description="Uvicorn workers of the MLflow server.")
+    static_prefix: str = Field("/mlflow", description="Path prefix MLflow serves under; the door's path too.")
+    s3_endpoint_url: str | None = Field(
+        None, description="S3 endpoint for s3:// artifact destinations (MinIO, SeaweedFS or any S3)."
+    )
+    s3_access_key_id: SecretStr | None = Field(None, description="S3 access key (only the MLflow server gets it).")
+    s3_secret_access_key: SecretStr | None = Field(None, description="S3 secret key (only the MLflow server).")
+    s3_region: str = Field("us-east-1", description="S3 region name.")
+    max_artifact_bytes: int = Field(
+        5 * 1024**3, description="Largest artifact upload the door lets through (bytes)."
+    )
+    max_json_bytes: int = Field(16 * 1024**2, description="Largest JSON request body the door lets through.")
     public_url: str | None = Field(
         None, description="Base URL users open for the MLflow UI; default: the tracking URI."
     )
@@ -101,6 +113,11 @@ class ServerSettings(BaseModel):
         default_factory=list, description="Origins allowed by CORS; empty: same-origin only."
     )
     ws_ping_interval_s: float = Field(15.0, description="Server ping interval on WebSockets.")
+    allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost", "[::1]"],
+        description="Host headers the API answers (DNS-rebinding guard); add the public name; ['*'] turns it off.",
+    )
+    session_hours: float = Field(12.0, description="Lifetime of the browser session cookie (MLflow UI).")
     public_docs: bool | None = Field(
         None, description="Serve /docs and /openapi.json without login; default: only in embedded mode."
     )
@@ -186,11 +203,23 @@ class Settings(BaseSettings):
 
     @property
     def tracking_uri(self) -> str:
-        return self.mlflow.tracking_uri or f"http://{self.mlflow.host}:{self.mlflow.port}"
+        """Where the MLflow server itself listens (loopback or a private network; never exposed)."""
+        return self.mlflow_upstream + self.mlflow.static_prefix
+
+    @property
+    def mlflow_upstream(self) -> str:
+        """Base URL of the MLflow server (scheme, host, port)."""
+        return (self.mlflow.url or f"http://{self.mlflow.host}:{self.mlflow.port}").rstrip("/")
+
+    @property
+    def door_uri(self) -> str:
+        """MLflow through the API's authenticated door: what trainers and users point MLflow clients at."""
+        assert self.server.api_url is not None
+        return self.server.api_url.rstrip("/") + self.mlflow.static_prefix
 
     @property
     def mlflow_public_url(self) -> str:
-        return (self.mlflow.public_url or self.tracking_uri).rstrip("/")
+        return (self.mlflow.public_url or self.door_uri).rstrip("/")
 
     @property
     def broker_url(self) -> str:

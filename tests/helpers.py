@@ -46,6 +46,7 @@ def free_port() -> int:
 
 
 def make_settings(home: Path, **overrides: Any) -> Settings:
+    overrides.setdefault("server", {"allowed_hosts": ["testserver", "127.0.0.1", "localhost"]})
     settings = Settings(home=home, **overrides)
     settings.ensure_secrets()
     return settings

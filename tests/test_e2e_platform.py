@@ -44,7 +44,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatfo
 
 
 def mlflow_client(p: RunningPlatform) -> MlflowClient:
-    return MlflowClient(f"http://127.0.0.1:{p.env['QLP_MLFLOW__PORT']}")
+    """Straight to the MLflow server (behind the door), to check what it really holds."""
+    return MlflowClient(f"http://127.0.0.1:{p.env['QLP_MLFLOW__PORT']}/mlflow")
 
 
 def cli(p: RunningPlatform, *args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:
@@ -185,7 +186,7 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
     with mariadb_database() as db_url:
         home = tmp_path / "home"
         env = platform_env(home, QLP_DB__URL=db_url, QLP_BROKER__URL=REDIS_URL + "/13",
-                           QLP_MLFLOW__TRACKING_URI=f"http://127.0.0.1:{platform.env['QLP_MLFLOW__PORT']}")
+                           QLP_MLFLOW__URL=f"http://127.0.0.1:{platform.env['QLP_MLFLOW__PORT']}")
         p2 = RunningPlatform(home, env, tmp_path / "up.log")
         p2.start()
         assert p2.proc is not None

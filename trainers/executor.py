@@ -95,6 +95,9 @@ class JobExecutor:
         spec_path.write_text(json.dumps(runner_spec))
         env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
         env["PYTHONUNBUFFERED"] = "1"
+        # MLflow through the API's door with the job's own token (never written to disk)
+        env["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]
+        os.environ["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]  # for _close_run in this process
         shipper.add(f"[worker] job {job_id} attempt {spec['attempt']} on {self.worker} "
                     f"(dataset {spec['dataset']['name']}@v{spec['dataset']['version']})")
         proc = subprocess.Popen(

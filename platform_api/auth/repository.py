@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from platform_api.auth.models import RefreshToken, User
+from platform_api.auth.models import ApiToken, RefreshToken, User
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -41,3 +41,28 @@ def revoke_all_refresh(session: Session, user_id: int) -> None:
 
 def purge_expired_refresh(session: Session, now: datetime) -> None:
     session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))
+
+
+def add_token(session: Session, token: ApiToken) -> ApiToken:
+    session.add(token)
+    session.flush()
+    return token
+
+
+def get_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def list_tokens(session: Session, user_id: int | None) -> list[ApiToken]:
+    q = select(ApiToken).where(ApiToken.job_id.is_(None)).order_by(ApiToken.id)
+    if user_id is not None:
+        q = q.where(ApiToken.user_id == user_id)
+    return list(session.scalars(q))
+
+
+def revoke_job_tokens(session: Session, job_id: int) -> None:
+    session.execute(update(ApiToken).where(ApiToken.job_id == job_id).values(revoked=True))

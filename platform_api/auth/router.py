@@ -6,7 +6,17 @@ from fastapi import APIRouter, HTTPException, Request
 
 from platform_api.auth import repository as repo
 from platform_api.auth import service
-from platform_api.auth.schemas import LoginRequest, RefreshRequest, TokenPair, UserCreate, UserRead, UserUpdate
+from platform_api.auth.schemas import (
+    LoginRequest,
+    RefreshRequest,
+    TokenCreate,
+    TokenCreated,
+    TokenPair,
+    TokenRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 from platform_api.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -25,13 +35,35 @@ def refresh(body: RefreshRequest, session: SessionDep, settings: SettingsDep) ->
 
 
 @router.post("/logout", status_code=204)
-def logout(user: CurrentUser, session: SessionDep) -> None:
-    service.logout(session, user)
+def logout(principal: CurrentUser, session: SessionDep) -> None:
+    service.logout(session, session.merge(principal.user))
 
 
 @router.get("/me", response_model=UserRead)
-def me(user: CurrentUser) -> UserRead:
-    return UserRead.model_validate(user)
+def me(principal: CurrentUser) -> UserRead:
+    return UserRead.model_validate(principal.user)
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+def create_token(body: TokenCreate, principal: CurrentUser, session: SessionDep) -> TokenCreated:
+    """A long-lived token for scripts and trainer hosts (`Authorization: Bearer`, or MLFLOW_TRACKING_TOKEN)."""
+    if principal.via == "token":
+        raise HTTPException(403, "tokens cannot mint tokens; log in with a password")
+    row, raw = service.create_token(session, principal, body)
+    return TokenCreated(**TokenRead.model_validate(row).model_dump(), token=raw)
+
+
+@router.get("/tokens", response_model=list[TokenRead])
+def list_tokens(principal: CurrentUser, session: SessionDep, all_users: bool = False) -> list[TokenRead]:
+    if all_users and not principal.at_least("admin"):
+        raise HTTPException(403, "needs role admin")
+    rows = repo.list_tokens(session, None if all_users else principal.id)
+    return [TokenRead.model_validate(r) for r in rows]
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenRead)
+def revoke_token(token_id: int, principal: CurrentUser, session: SessionDep) -> TokenRead:
+    return TokenRead.model_validate(service.revoke_token(session, principal, token_id))
 
 
 @router.get("/users", response_model=list[UserRead])

@@ -8,7 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Role = Literal["admin", "researcher", "viewer"]
-ROLE_RANK: dict[str, int] = {"viewer": 0, "researcher": 1, "admin": 2}
+Scope = Literal["read", "write", "admin"]
+Area = Literal["api", "mlflow"]
+ALL_AREAS: tuple[Area, ...] = ("api", "mlflow")
 
 
 class LoginRequest(BaseModel):
@@ -47,3 +49,27 @@ class UserUpdate(BaseModel):
     role: Role | None = None
     is_active: bool | None = None
     password: str | None = Field(None, min_length=1, max_length=1024)
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=128)
+    scope: Scope = Field("write", description="read = viewer, write = researcher, admin; never above your role")
+    areas: list[Area] = Field(default_factory=lambda: list(ALL_AREAS), min_length=1, max_length=2)
+    expires_in_days: int | None = Field(90, ge=1, le=3650, description="None: until revoked")
+
+
+class TokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    prefix: str
+    scope: Scope
+    areas: list[Area]
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked: bool
+
+
+class TokenCreated(TokenRead):
+    token: str = Field(description="Shown once; only its hash is stored.")

@@ -39,7 +39,8 @@ class TokenError(ValueError):
 
 
 def encode_access_token(
-    *, subject: int, role: str, version: int, key: str, issuer: str, audience: str, minutes: int
+    *, subject: int, role: str, version: int, key: str, issuer: str, audience: str, minutes: float,
+    typ: str = ACCESS,
 ) -> tuple[str, datetime]:
     now = datetime.now(UTC)
     exp = now + timedelta(minutes=minutes)
@@ -47,7 +48,7 @@ def encode_access_token(
         "sub": str(subject),
         "role": role,
         "ver": version,
-        "typ": ACCESS,
+        "typ": typ,
         "iss": issuer,
         "aud": audience,
         "iat": now,
@@ -58,7 +59,7 @@ def encode_access_token(
     return jwt.encode(claims, key, algorithm="HS256"), exp
 
 
-def decode_access_token(token: str, *, key: str, issuer: str, audience: str) -> dict[str, Any]:
+def decode_access_token(token: str, *, key: str, issuer: str, audience: str, typ: str = ACCESS) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
         if header.get("alg") != "HS256":
@@ -75,6 +76,6 @@ def decode_access_token(token: str, *, key: str, issuer: str, audience: str) -> 
         raise TokenError("token expired") from exc
     except jwt.PyJWTError as exc:
         raise TokenError("invalid token") from exc
-    if claims.get("typ") != ACCESS:
+    if claims.get("typ") != typ:
         raise TokenError("wrong token type")
     return claims

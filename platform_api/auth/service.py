@@ -12,8 +12,9 @@ from fastapi import HTTPException, status
 from sqlalchemy.orm import Session
 
 from platform_api.auth import repository as repo
-from platform_api.auth.models import RefreshToken, User
-from platform_api.auth.schemas import TokenPair, UserCreate, UserRead, UserUpdate
+from platform_api.auth.models import ApiToken, RefreshToken, User
+from platform_api.auth.principal import ROLE_RANK, SCOPE_ROLE, Principal, lower_role
+from platform_api.auth.schemas import TokenCreate, TokenPair, UserCreate, UserRead, UserUpdate
 from platform_api.auth.security import (
     encode_access_token,
     hash_password,
@@ -157,3 +158,51 @@ def ensure_admin(session: Session) -> str | None:
     password = secrets.token_urlsafe(18)
     repo.add(session, User(username="admin", password_hash=hash_password(password), role="admin"))
     return password
+
+
+# ----- API tokens -----------------------------------------------------------------------------
+TOKEN_PREFIX = "qlp_"
+
+
+def create_token(session: Session, principal: Principal, data: TokenCreate) -> tuple[ApiToken, str]:
+    """A scoped token, never above the creator's own role; returns the row and the secret (shown once)."""
+    if ROLE_RANK[SCOPE_ROLE[data.scope]] > ROLE_RANK[principal.role]:
+        raise HTTPException(403, f"scope {data.scope} is above your role {principal.role}")
+    raw = new_opaque_token(TOKEN_PREFIX)
+    expires = datetime.now(UTC) + timedelta(days=data.expires_in_days) if data.expires_in_days else None
+    row = ApiToken(user_id=principal.id, name=data.name, token_hash=hash_token(raw), prefix=raw[:10],
+                   scope=data.scope, areas=sorted(set(data.areas)), expires_at=expires)
+    return repo.add_token(session, row), raw
+
+
+def create_job_token(session: Session, user_id: int, job_id: int, hours: float) -> str:
+    """What a job's workflow logs to MLflow with: write access to MLflow only, revoked when the job ends."""
+    raw = new_opaque_token(TOKEN_PREFIX)
+    repo.add_token(session, ApiToken(
+        user_id=user_id, name=f"job-{job_id}", token_hash=hash_token(raw), prefix=raw[:10], scope="write",
+        areas=["mlflow"], job_id=job_id, expires_at=datetime.now(UTC) + timedelta(hours=hours)))
+    return raw
+
+
+def revoke_token(session: Session, principal: Principal, token_id: int) -> ApiToken:
+    row = repo.get_token(session, token_id)
+    if row is None or (row.user_id != principal.id and principal.role != "admin"):
+        raise HTTPException(404, "no such token")
+    row.revoked = True
+    return row
+
+
+def principal_from_api_token(session: Session, raw: str) -> Principal:
+    """Resolve an API token, or raise 401 (unknown, revoked, expired, or its user disabled)."""
+    row = repo.get_token_by_hash(session, hash_token(raw))
+    now = datetime.now(UTC)
+    if row is None or row.revoked or (row.expires_at is not None and row.expires_at < now):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "token is invalid, expired or revoked",
+                            {"WWW-Authenticate": "Bearer"})
+    user = repo.get_user(session, row.user_id)
+    if user is None or not user.is_active:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "user is disabled", {"WWW-Authenticate": "Bearer"})
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        row.last_used_at = now  # at most one write a minute per token
+    return Principal(user=user, role=lower_role(user.role, SCOPE_ROLE[row.scope]), via="token",
+                     areas=frozenset(row.areas), token_id=row.id)

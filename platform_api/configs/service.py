@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
-from platform_api.auth.models import User
+from platform_api.auth.principal import Principal
 from platform_api.configs import repository as repo
 from platform_api.configs.models import WorkflowConfig
 from platform_api.configs.schemas import ConfigCreate
@@ -13,7 +13,7 @@ from platform_api.jobs.service import vet_config
 from trainers.workflow_config import config_hash
 
 
-def create(session: Session, data: ConfigCreate, user: User) -> WorkflowConfig:
+def create(session: Session, data: ConfigCreate, user: Principal) -> WorkflowConfig:
     vet_config(data.text, {})
     if repo.get_by_name(session, data.name):
         raise HTTPException(409, f"config {data.name!r} exists")

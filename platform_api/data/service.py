@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import HTTPException
 from sqlalchemy.orm import Session
 
-from platform_api.auth.models import User
+from platform_api.auth.principal import Principal
 from platform_api.data import repository as repo
 from platform_api.data.models import Dataset
 from platform_api.data.schemas import DatasetCreate, FolderSource, SyntheticSource
@@ -18,8 +18,8 @@ from trainers.market import generate_market
 from trainers.qlib_data import QlibFolderError, content_hash, describe_folder, make_read_only
 
 
-def _import_folder(settings: Settings, src: FolderSource, user: User, into: Path) -> dict[str, object]:
-    if user.role != "admin":
+def _import_folder(settings: Settings, src: FolderSource, user: Principal, into: Path) -> dict[str, object]:
+    if not user.at_least("admin"):
         raise HTTPException(403, "only an admin may register a server folder")
     root = settings.storage.import_dir
     assert root is not None
@@ -38,7 +38,7 @@ def _import_folder(settings: Settings, src: FolderSource, user: User, into: Path
     return {"kind": "folder", "path": str(candidate)}
 
 
-def create(session: Session, settings: Settings, data: DatasetCreate, user: User) -> tuple[Dataset, bool]:
+def create(session: Session, settings: Settings, data: DatasetCreate, user: Principal) -> tuple[Dataset, bool]:
     """Build the version in a temporary folder, then move it into place; returns (dataset, created)."""
     base = settings.storage.datasets_dir
     assert base is not None

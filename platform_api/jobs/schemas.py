@@ -96,6 +96,7 @@ class JobSpec(BaseModel):
     overrides: dict[str, Any]
     dataset: DatasetRef
     tracking_uri: str
+    tracking_token: str
     experiment_name: str
     user: str
     log_offset: int

@@ -12,6 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from platform_api.auth.models import User
+from platform_api.auth.principal import Principal
+from platform_api.auth.repository import revoke_job_tokens
+from platform_api.auth.service import create_job_token
 from platform_api.configs.models import WorkflowConfig
 from platform_api.data import service as data_service
 from platform_api.db import after_commit, session_scope
@@ -34,6 +37,7 @@ from trainers.workflow_config import ConfigError, apply_overrides, config_hash, 
 
 log = logging.getLogger("qlp.jobs")
 DEFAULT_EXPERIMENT = "qlp-workflows"
+JOB_TOKEN_HOURS = 72.0  # a job's MLflow token; revoked as soon as the job ends
 
 
 def now() -> datetime:
@@ -80,7 +84,7 @@ def dispatch(settings: Settings, job_id: int, queue: str) -> None:
         hub.notify(job_id)
 
 
-def submit(session: Session, settings: Settings, user: User, req: TrainRequest) -> Job:
+def submit(session: Session, settings: Settings, user: Principal, req: TrainRequest) -> Job:
     config_id = None
     if req.config_id is not None:
         stored = session.get(WorkflowConfig, req.config_id)
@@ -122,8 +126,8 @@ def get_or_404(session: Session, job_id: int) -> Job:
     return job
 
 
-def cancel(session: Session, job: Job, user: User) -> Job:
-    if user.role != "admin" and job.user_id != user.id:
+def cancel(session: Session, job: Job, user: Principal) -> Job:
+    if not user.at_least("admin") and job.user_id != user.id:
         raise HTTPException(403, "only the job's owner or an admin may cancel it")
     if job.state in JobState.FINAL:
         raise HTTPException(409, f"job already {job.state}")
@@ -153,6 +157,7 @@ def claim(session: Session, settings: Settings, job_id: int, worker: str) -> Job
     session.refresh(job)
     ds = data_service.get_or_404(session, job.dataset_id)
     user = session.get(User, job.user_id) if job.user_id else None
+    token = create_job_token(session, job.user_id or 0, job.id, JOB_TOKEN_HOURS) if job.user_id else ""
     after_commit(session, lambda: hub.notify(job_id))
     return JobSpec(
         job_id=job.id,
@@ -160,7 +165,8 @@ def claim(session: Session, settings: Settings, job_id: int, worker: str) -> Job
         config_text=job.config_text,
         overrides=job.overrides,
         dataset=DatasetRef(id=ds.id, name=ds.name, version=ds.version, path=ds.path, hash=ds.content_hash),
-        tracking_uri=settings.tracking_uri,
+        tracking_uri=settings.door_uri,
+        tracking_token=token,
         experiment_name=job.experiment_name,
         user=user.username if user else "unknown",
         log_offset=job.log_count,
@@ -214,6 +220,7 @@ def finish(session: Session, job_id: int, req: FinishRequest) -> Job:
     job.state, job.finished_at = state, now()
     job.error = req.error
     job.metrics = req.metrics
+    revoke_job_tokens(session, job_id)
     after_commit(session, lambda: hub.notify(job_id))
     return job
 
@@ -230,6 +237,7 @@ def reap_lost(settings: Settings) -> list[int]:
                 values={"state": JobState.FAILED, "finished_at": now(),
                         "error": f"worker {job.worker} lost: no heartbeat for {settings.server.job_lease_s:.0f}s"},
             ):
+                revoke_job_tokens(s, job.id)
                 reaped.append(job.id)
     for job_id in reaped:
         hub.notify(job_id)
