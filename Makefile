@@ -1,9 +1,10 @@
-# The two commands of the README. Both set up the virtual environment themselves.
+# The two commands of the README. Both set up what they need themselves.
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+BROWSER_DIR := tests/browser
 
-.PHONY: demo test lint venv
+.PHONY: demo test lint venv browser
 
 $(BIN)/qlp: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +22,11 @@ lint: venv
 	$(BIN)/ruff check platform_api trainers mlflow_server tests bench
 	$(BIN)/mypy
 
-## Run every test (real MLflow, Qlib, MariaDB, Redis; see .ci/run for the services).
-test: venv lint
+## Debian's chromium and playwright-core for the browser tests.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --silent
+
+## Run every test (real MLflow, Qlib, MariaDB, Redis, S3, Chromium; see .ci/run for the services).
+test: venv lint browser
 	$(BIN)/python -m pytest -q

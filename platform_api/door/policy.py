@@ -80,7 +80,7 @@ def match(method: str, path: str) -> Rule | None:
 
 
 # ----- inputs the door refuses before MLflow sees them ------------------------------------------------------
-_TRAVERSAL = re.compile(r"(?:^|[/\\])\.\.(?:[/\\]|$)|%2e|%5c|%2f|%25|\\|;|\x00", re.IGNORECASE)
+_TRAVERSAL = re.compile(r"(?:^|[/\\])\.\.(?:[/\\]|$)|%2e|%5c|%2f|%25|%00|\\|;|\x00", re.IGNORECASE)
 SAFE_SOURCE = re.compile(r"^(?:runs:/[0-9a-f]{32}(?:/[A-Za-z0-9_.\-/]*)?|models:/[A-Za-z0-9_.\-@/]+|"
                          r"mlflow-artifacts:/[A-Za-z0-9_.\-/]+)$")
 MAX_LOCATION = 2048
