@@ -24,7 +24,7 @@ from platform_api.errors import RequestIdMiddleware, install_error_handlers
 from platform_api.jobs.router import internal as internal_router
 from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
-from platform_api.jobs.service import reap_lost
+from platform_api.jobs.service import reap_lost, redispatch_stale
 from platform_api.jobs.ws import router as ws_router
 from platform_api.logging_setup import setup_logging
 from platform_api.settings import Settings, get_settings
@@ -41,6 +41,9 @@ async def _reaper(settings: Settings) -> None:
             lost = await to_thread.run_sync(reap_lost, settings)
             if lost:
                 log.warning("jobs lost (no heartbeat): %s", lost)
+            resent = await to_thread.run_sync(redispatch_stale, settings)
+            if resent:
+                log.warning("queued jobs sent to the broker again: %s", resent)
         except Exception:
             log.exception("reaper failed")
 

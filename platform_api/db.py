@@ -80,13 +80,13 @@ def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(bind=make_engine(url), expire_on_commit=False)
 
 
-def after_commit(session: Session, fn: Callable[[], None]) -> None:
+def after_commit(session: Session, fn: Callable[[], object]) -> None:
     """Run ``fn`` once the session's transaction has committed (never on rollback)."""
     session.info.setdefault(AFTER_COMMIT_KEY, []).append(fn)
 
 
 def run_after_commit(session: Session) -> None:
-    hooks: list[Callable[[], None]] = session.info.pop(AFTER_COMMIT_KEY, [])
+    hooks: list[Callable[[], object]] = session.info.pop(AFTER_COMMIT_KEY, [])
     for fn in hooks:
         fn()
 

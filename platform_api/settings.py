@@ -121,7 +121,12 @@ class ServerSettings(BaseModel):
     public_docs: bool | None = Field(
         None, description="Serve /docs and /openapi.json without login; default: only in embedded mode."
     )
-    job_lease_s: float = Field(60.0, description="A running job whose heartbeat is older than this is lost.")
+    job_lease_s: float = Field(
+        60.0, description="A running job whose heartbeat is older than this lost its worker: it is queued again."
+    )
+    redispatch_after_s: float = Field(
+        120.0, description="A queued job no worker claimed for this long is sent to the broker again."
+    )
     workers: int = Field(1, description="Trainer workers `qlp up` starts.")
     worker_concurrency: int = Field(1, description="Jobs one embedded worker runs at once.")
 

@@ -212,19 +212,45 @@ def test_cancel_queued_and_running(api: Api, dataset: dict[str, Any]) -> None:
     assert fin.json()["state"] == "cancelled"
 
 
-def test_reaper_fails_silent_jobs(api: Api, dataset: dict[str, Any]) -> None:
+def test_reaper_requeues_lost_jobs_until_attempts_run_out(api: Api, dataset: dict[str, Any]) -> None:
     from platform_api.jobs.service import reap_lost
 
-    jid = submit(api, dataset).json()["id"]
+    jid = submit(api, dataset, max_attempts=2).json()["id"]
     api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "ghost"}, headers=api.trainer)
-    assert reap_lost(api.settings) == []
+    api.client.post(f"/api/internal/jobs/{jid}/logs", json={"worker": "ghost", "lines": lines(0, 3)},
+                    headers=api.trainer)
+    assert reap_lost(api.settings) == []  # the heartbeat is fresh
     api.settings.server.job_lease_s = 0.0
     assert reap_lost(api.settings) == [jid]
     job = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()
-    assert job["state"] == "failed" and "ghost lost" in job["error"]
-    # the lost worker is told to stop
+    assert job["state"] == "queued" and job["worker"] is None and "ghost" in job["error"]
+    # the lost worker is told to stop; it can no longer finish or log as the owner
     beat = api.client.post(f"/api/internal/jobs/{jid}/heartbeat", json={"worker": "ghost"}, headers=api.trainer)
-    assert beat.json() == {"state": "failed", "cancel_requested": True}
+    assert beat.json() == {"state": "queued", "cancel_requested": True}
+    assert api.client.post(f"/api/internal/jobs/{jid}/finish", json={"worker": "ghost", "state": "succeeded"},
+                           headers=api.trainer).status_code == 409
+    # the second attempt continues the log after the platform's note
+    spec = api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w2"}, headers=api.trainer).json()
+    assert spec["attempt"] == 2 and spec["log_offset"] == 4
+    page = api.client.get(f"/api/train/{jid}/logs", headers=api.headers("viewer")).json()
+    assert "attempt 1 lost" in page["lines"][-1]["line"]
+    assert reap_lost(api.settings) == [jid]
+    job = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()
+    assert job["state"] == "failed" and "no attempts left" in job["error"] and job["attempt"] == 2
+
+
+def test_probe_jobs(api: Api) -> None:
+    r = api.client.post("/api/train", headers=api.headers("researcher"),
+                        json={"kind": "probe", "probe": {"lines": 5, "rate": 100}, "priority": 9})
+    assert r.status_code == 201, r.text
+    job = r.json()
+    assert job["kind"] == "probe" and job["dataset_id"] is None and job["priority"] == 9
+    spec = api.client.post(f"/api/internal/jobs/{job['id']}/claim", json={"worker": "w"}, headers=api.trainer)
+    assert spec.json()["kind"] == "probe" and spec.json()["dataset"] is None
+    assert spec.json()["tracking_token"] == ""  # no MLflow for probes
+    bad = api.client.post("/api/train", headers=api.headers("researcher"),
+                          json={"kind": "probe", "dataset_id": 1})
+    assert bad.status_code == 422
 
 
 def test_stored_config_and_overrides(api: Api, dataset: dict[str, Any]) -> None:

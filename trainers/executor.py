@@ -95,13 +95,16 @@ class JobExecutor:
         spec_path.write_text(json.dumps(runner_spec))
         env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
         env["PYTHONUNBUFFERED"] = "1"
-        # MLflow through the API's door with the job's own token (never written to disk)
-        env["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]
-        os.environ["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]  # for _close_run in this process
-        shipper.add(f"[worker] job {job_id} attempt {spec['attempt']} on {self.worker} "
-                    f"(dataset {spec['dataset']['name']}@v{spec['dataset']['version']})")
+        if spec["tracking_token"]:
+            # MLflow through the API's door with the job's own token (never written to disk)
+            env["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]
+            os.environ["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]  # for _close_run in this process
+        ds = spec["dataset"]
+        on = f" (dataset {ds['name']}@v{ds['version']})" if ds else ""
+        shipper.add(f"[worker] job {job_id} attempt {spec['attempt']} on {self.worker}{on}")
+        module = "trainers.probe" if spec.get("kind") == "probe" else "trainers.runner"
         proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "trainers.runner", str(spec_path)],
+            [sys.executable, "-u", "-m", module, str(spec_path)],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -142,6 +145,8 @@ class JobExecutor:
         if cancelled:
             state = "cancelled"
             error = "cancelled by user"
+        elif rc == 0 and spec.get("kind") == "probe":
+            state = "succeeded"
         elif rc == 0 and result_path.exists():
             state = "succeeded"
             metrics = {k: float(v) for k, v in json.loads(result_path.read_text()).get("metrics", {}).items()}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import shutil
 import socket
+import subprocess
 import threading
 from typing import Any
 
@@ -53,6 +55,7 @@ def _beat(name: str, queues: list[str], concurrency: int) -> None:
             "queues": queues,
             "concurrency": concurrency,
             "info": {
+                "gpus": gpus(),
                 "pid": os.getpid(),
                 "python": platform.python_version(),
                 "cpu_percent": psutil.cpu_percent(interval=None),
@@ -67,6 +70,25 @@ def _beat(name: str, queues: list[str], concurrency: int) -> None:
             log.warning("worker heartbeat failed: %s", exc)
         _stop.wait(WORKER_BEAT_S)
     api.close()
+
+
+def gpus() -> list[dict[str, Any]]:
+    """The host's NVIDIA GPUs as nvidia-smi reports them (an empty list without one)."""
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return []
+    fields = ["name", "memory.used", "memory.total", "utilization.gpu"]
+    try:
+        out = subprocess.run([smi, f"--query-gpu={','.join(fields)}", "--format=csv,noheader,nounits"],
+                             capture_output=True, text=True, timeout=5).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    rows = []
+    for line in out.strip().splitlines():
+        name, used, total, util = (v.strip() for v in line.split(","))
+        rows.append({"name": name, "memory_used_mib": float(used), "memory_total_mib": float(total),
+                     "utilization_percent": float(util)})
+    return rows
 
 
 @worker_ready.connect

@@ -21,12 +21,21 @@ class JobState:
     ALL = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
 
 
+class JobKind:
+    WORKFLOW = "workflow"  # a qrun-format Qlib workflow on a dataset version
+    PROBE = "probe"  # prints lines at a set rate and exits: checks and benchmarks the job path itself
+    ALL = (WORKFLOW, PROBE)
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_state", "state"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default=JobKind.WORKFLOW)
     state: Mapped[str] = mapped_column(String(16), default=JobState.QUEUED)
+    priority: Mapped[int] = mapped_column(Integer, default=5)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
     name: Mapped[str] = mapped_column(String(128), default="")
     queue: Mapped[str] = mapped_column(String(64), default="cpu")
     config_text: Mapped[str] = mapped_column(LongText)
@@ -35,7 +44,7 @@ class Job(Base):
         ForeignKey("workflow_configs.id", ondelete="SET NULL"), nullable=True
     )
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id"))
+    dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
     experiment_name: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     worker: Mapped[str | None] = mapped_column(String(255), nullable=True)
@@ -50,6 +59,7 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class JobLog(Base):

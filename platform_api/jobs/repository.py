@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from platform_api.jobs.models import Job, JobLog, JobState, Worker
@@ -63,6 +63,13 @@ def max_seq(session: Session, job_id: int) -> int | None:
 def stale_running(session: Session, older_than: datetime) -> list[Job]:
     q = select(Job).where(Job.state == JobState.RUNNING, Job.heartbeat_at < older_than)
     return list(session.scalars(q))
+
+
+def undispatched(session: Session, older_than: datetime) -> list[Job]:
+    q = select(Job).where(Job.state == JobState.QUEUED,
+                          or_(Job.dispatched_at.is_(None), Job.dispatched_at < older_than),
+                          Job.created_at < older_than)
+    return list(session.scalars(q.order_by(Job.id).limit(500)))
 
 
 def count_by_state(session: Session) -> dict[str, int]:

@@ -112,4 +112,9 @@ def worker_heartbeat(body: WorkerHeartbeat, _: TrainerAuth, session: SessionDep)
 @workers_router.get("", response_model=list[WorkerRead])
 def list_workers(_: CurrentUser, session: SessionDep, within_s: int = Query(120, ge=1, le=86400)) -> list[WorkerRead]:
     since = datetime.now(UTC) - timedelta(seconds=within_s)
-    return [WorkerRead.model_validate(w) for w in repo.workers_seen(session, since)]
+    out = []
+    for w in repo.workers_seen(session, since):
+        item = WorkerRead.model_validate(w)
+        item.running_jobs = repo.running_jobs_of(session, w.name)
+        out.append(item)
+    return out

@@ -12,33 +12,56 @@ QUEUE = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 EXPERIMENT = r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,127}$"
 
 
-class TrainRequest(BaseModel):
-    """A training job: a qrun YAML (inline text or a stored config) on a dataset version, with overrides."""
+class ProbeSpec(BaseModel):
+    """A probe job prints ``lines`` lines at ``rate`` lines/s, then exits with ``exit_code``."""
 
+    lines: int = Field(10, ge=0, le=1_000_000)
+    rate: float = Field(50.0, gt=0, le=10_000)
+    exit_code: int = Field(0, ge=0, le=1)
+
+
+class TrainRequest(BaseModel):
+    """A training job: a qrun YAML (inline text or a stored config) on a dataset version, with overrides;
+    or a probe job that exercises the job path itself (dispatch, workers, logs)."""
+
+    kind: Literal["workflow", "probe"] = "workflow"
     config_text: str | None = Field(None, max_length=MAX_CONFIG)
     config_id: int | None = None
-    dataset_id: int
+    dataset_id: int | None = None
+    probe: ProbeSpec | None = None
     overrides: dict[str, Any] = Field(default_factory=dict, max_length=200)
     name: str = Field("", max_length=128)
     experiment_name: str | None = Field(None, pattern=EXPERIMENT)
     queue: str | None = Field(None, pattern=QUEUE)
+    priority: int = Field(5, ge=0, le=9, description="0 lowest, 9 highest")
+    max_attempts: int = Field(3, ge=1, le=10, description="attempts before a job whose worker is lost fails")
 
     @model_validator(mode="after")
-    def _one_config(self) -> TrainRequest:
+    def _consistent(self) -> TrainRequest:
+        if self.kind == "probe":
+            if self.config_text is not None or self.config_id is not None or self.dataset_id is not None:
+                raise ValueError("a probe job takes no config and no dataset")
+            self.probe = self.probe or ProbeSpec.model_validate({})
+            return self
         if (self.config_text is None) == (self.config_id is None):
             raise ValueError("give exactly one of config_text and config_id")
+        if self.dataset_id is None:
+            raise ValueError("a workflow job needs dataset_id")
         return self
 
 
 class JobRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
+    kind: str
     state: str
+    priority: int
+    max_attempts: int
     name: str
     queue: str
     config_hash: str
     config_id: int | None
-    dataset_id: int
+    dataset_id: int | None
     overrides: dict[str, Any]
     experiment_name: str
     user_id: int | None
@@ -91,10 +114,11 @@ class DatasetRef(BaseModel):
 
 class JobSpec(BaseModel):
     job_id: int
+    kind: str
     attempt: int
     config_text: str
     overrides: dict[str, Any]
-    dataset: DatasetRef
+    dataset: DatasetRef | None
     tracking_uri: str
     tracking_token: str
     experiment_name: str
@@ -143,3 +167,4 @@ class WorkerRead(BaseModel):
     info: dict[str, Any]
     started_at: datetime
     last_seen: datetime
+    running_jobs: list[int] = Field(default_factory=list)

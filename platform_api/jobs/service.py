@@ -7,6 +7,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
+import yaml
 from fastapi import HTTPException
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,7 +22,7 @@ from platform_api.data import service as data_service
 from platform_api.db import after_commit, session_scope
 from platform_api.jobs import repository as repo
 from platform_api.jobs.hub import hub
-from platform_api.jobs.models import Job, JobLog, JobState
+from platform_api.jobs.models import Job, JobKind, JobLog, JobState
 from platform_api.jobs.schemas import (
     DatasetRef,
     FinishRequest,
@@ -66,25 +68,25 @@ def vet_config(text: str, overrides: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def dispatch(settings: Settings, job_id: int, queue: str) -> None:
-    """Hand the job to Celery. Called only after the creating transaction committed."""
+def dispatch(settings: Settings, job_id: int, queue: str, priority: int = 5) -> bool:
+    """Hand the job to Celery; called only after the transaction that queued it committed.
+
+    A message is only a wake-up: the job table decides. If the broker is down the job stays queued and the
+    reaper sends it again; a duplicate message finds the job claimed and is dropped."""
     try:
-        make_celery(settings).send_task(RUN_JOB_TASK, args=[job_id], queue=queue)
-    except Exception as exc:  # broker down: the job must not stay queued forever unseen
-        log.exception("dispatch of job %s failed", job_id)
-        assert settings.db.url is not None
-        with session_scope(settings.db.url) as s:
-            repo.transition(
-                s,
-                job_id,
-                where={"state": JobState.QUEUED},
-                values={"state": JobState.FAILED, "error": f"broker unreachable: {type(exc).__name__}",
-                        "finished_at": now()},
-            )
-        hub.notify(job_id)
+        make_celery(settings).send_task(RUN_JOB_TASK, args=[job_id], queue=queue, priority=priority)
+    except Exception as exc:
+        log.warning("dispatch of job %s failed (%s); the reaper will retry", job_id, type(exc).__name__)
+        return False
+    assert settings.db.url is not None
+    with session_scope(settings.db.url) as s:
+        repo.transition(s, job_id, where={"state": JobState.QUEUED}, values={"dispatched_at": now()})
+    return True
 
 
 def submit(session: Session, settings: Settings, user: Principal, req: TrainRequest) -> Job:
+    if req.kind == JobKind.PROBE:
+        return _submit_probe(session, settings, user, req)
     config_id = None
     if req.config_id is not None:
         stored = session.get(WorkflowConfig, req.config_id)
@@ -95,6 +97,7 @@ def submit(session: Session, settings: Settings, user: Principal, req: TrainRequ
         assert req.config_text is not None
         text = req.config_text
     config = vet_config(text, req.overrides)
+    assert req.dataset_id is not None
     dataset = data_service.get_or_404(session, req.dataset_id)
     experiment = req.experiment_name or str(config.get("experiment_name") or DEFAULT_EXPERIMENT)
     queue = req.queue or settings.broker.default_queue
@@ -112,10 +115,26 @@ def submit(session: Session, settings: Settings, user: Principal, req: TrainRequ
             experiment_name=experiment,
             user_id=user.id,
             metrics={},
+            priority=req.priority,
+            max_attempts=req.max_attempts,
         ),
     )
-    job_id = job.id
-    after_commit(session, lambda: dispatch(settings, job_id, queue))
+    job_id, priority = job.id, job.priority
+    after_commit(session, lambda: dispatch(settings, job_id, queue, priority))
+    return job
+
+
+def _submit_probe(session: Session, settings: Settings, user: Principal, req: TrainRequest) -> Job:
+    assert req.probe is not None
+    text = yaml.safe_dump({"probe": req.probe.model_dump()}, sort_keys=True)
+    queue = req.queue or settings.broker.default_queue
+    job = repo.add(session, Job(
+        kind=JobKind.PROBE, state=JobState.QUEUED, name=req.name or "probe", queue=queue, config_text=text,
+        config_hash=config_hash(text), overrides={}, dataset_id=None, experiment_name="probes", user_id=user.id,
+        metrics={}, priority=req.priority, max_attempts=req.max_attempts,
+    ))
+    job_id, priority = job.id, job.priority
+    after_commit(session, lambda: dispatch(settings, job_id, queue, priority))
     return job
 
 
@@ -155,16 +174,22 @@ def claim(session: Session, settings: Settings, job_id: int, worker: str) -> Job
     if not won:
         raise HTTPException(409, f"job is {job.state}, not queued")
     session.refresh(job)
-    ds = data_service.get_or_404(session, job.dataset_id)
+    ref = None
+    if job.dataset_id is not None:
+        ds = data_service.get_or_404(session, job.dataset_id)
+        ref = DatasetRef(id=ds.id, name=ds.name, version=ds.version, path=ds.path, hash=ds.content_hash)
     user = session.get(User, job.user_id) if job.user_id else None
-    token = create_job_token(session, job.user_id or 0, job.id, JOB_TOKEN_HOURS) if job.user_id else ""
+    token = ""
+    if job.kind == JobKind.WORKFLOW and job.user_id:
+        token = create_job_token(session, job.user_id, job.id, JOB_TOKEN_HOURS)
     after_commit(session, lambda: hub.notify(job_id))
     return JobSpec(
         job_id=job.id,
+        kind=job.kind,
         attempt=job.attempt,
         config_text=job.config_text,
         overrides=job.overrides,
-        dataset=DatasetRef(id=ds.id, name=ds.name, version=ds.version, path=ds.path, hash=ds.content_hash),
+        dataset=ref,
         tracking_uri=settings.door_uri,
         tracking_token=token,
         experiment_name=job.experiment_name,
@@ -226,19 +251,63 @@ def finish(session: Session, job_id: int, req: FinishRequest) -> Job:
 
 
 def reap_lost(settings: Settings) -> list[int]:
-    """Fail running jobs whose heartbeat is older than the lease (their worker died or lost the network)."""
+    """Jobs whose heartbeat is older than the lease lost their worker (it died or lost the network): the
+    attempt's MLflow run is ended FAILED with the reason, and the job is queued again (a fresh attempt on any
+    worker) until its attempts run out, then it fails. Returns the ids of the jobs handled."""
     assert settings.db.url is not None
-    cutoff = now() - timedelta(seconds=settings.server.job_lease_s)
-    reaped = []
+    lease = settings.server.job_lease_s
+    cutoff = now() - timedelta(seconds=lease)
+    reaped: list[int] = []
+    requeued: list[tuple[int, str, int]] = []
+    lost_runs: list[tuple[str, str]] = []
     with session_scope(settings.db.url) as s:
         for job in repo.stale_running(s, cutoff):
-            if repo.transition(
-                s, job.id, where={"state": JobState.RUNNING, "heartbeat_at": job.heartbeat_at},
-                values={"state": JobState.FAILED, "finished_at": now(),
-                        "error": f"worker {job.worker} lost: no heartbeat for {settings.server.job_lease_s:.0f}s"},
-            ):
-                revoke_job_tokens(s, job.id)
-                reaped.append(job.id)
+            reason = f"attempt {job.attempt} lost: worker {job.worker} sent no heartbeat for {lease:.0f}s"
+            retry = job.attempt < job.max_attempts
+            values: dict[str, Any] = (
+                {"state": JobState.QUEUED, "worker": None, "heartbeat_at": None, "dispatched_at": None,
+                 "mlflow_run_id": None, "mlflow_experiment_id": None, "error": reason}
+                if retry else
+                {"state": JobState.FAILED, "finished_at": now(), "error": reason + "; no attempts left"}
+            )
+            if not repo.transition(s, job.id, where={"state": JobState.RUNNING, "heartbeat_at": job.heartbeat_at},
+                                   values=values):
+                continue  # a heartbeat or a finish won the race
+            revoke_job_tokens(s, job.id)
+            note = f"[platform] {reason}; " + ("queued again" if retry else "the job failed")
+            repo.add_logs(s, [JobLog(job_id=job.id, seq=job.log_count, ts=now(), line=note)])
+            repo.transition(s, job.id, where={}, values={"log_count": job.log_count + 1})
+            if job.mlflow_run_id:
+                lost_runs.append((job.mlflow_run_id, reason))
+            if retry:
+                requeued.append((job.id, job.queue, job.priority))
+            reaped.append(job.id)
+    for run_id, reason in lost_runs:
+        end_run(settings, run_id, "FAILED", {"qlp.end_reason": reason})
+    for job_id, queue, priority in requeued:
+        dispatch(settings, job_id, queue, priority)
     for job_id in reaped:
         hub.notify(job_id)
     return reaped
+
+
+def redispatch_stale(settings: Settings) -> list[int]:
+    """Queued jobs whose message never went out (broker down) or was lost with a worker: send again."""
+    assert settings.db.url is not None
+    cutoff = now() - timedelta(seconds=settings.server.redispatch_after_s)
+    with session_scope(settings.db.url) as s:
+        stale = [(j.id, j.queue, j.priority) for j in repo.undispatched(s, cutoff)]
+    return [job_id for job_id, queue, priority in stale if dispatch(settings, job_id, queue, priority)]
+
+
+def end_run(settings: Settings, run_id: str, status: str, tags: dict[str, str]) -> None:
+    """End an MLflow run from the platform side (the worker that owned it is gone), with bounded timeouts."""
+    base = settings.tracking_uri + "/api/2.0/mlflow/runs"
+    try:
+        with httpx.Client(timeout=5.0) as c:
+            for key, value in tags.items():
+                c.post(f"{base}/set-tag", json={"run_id": run_id, "key": key, "value": value[:5000]})
+            c.post(f"{base}/update", json={"run_id": run_id, "status": status,
+                                           "end_time": int(now().timestamp() * 1000)}).raise_for_status()
+    except httpx.HTTPError as exc:
+        log.warning("could not end MLflow run %s: %s", run_id, exc)

@@ -3,11 +3,14 @@
 Protocol: the client's first message is ``{"type": "follow", "token": "<access token>", "offset": N}``;
 the server then sends every stored line from N on, live lines as they arrive, a ``status`` frame on each
 state change, pings on its own every few seconds, and an ``end`` frame once the job is final and drained.
-Close codes: 4400 protocol error, 4401 not authenticated, 4404 no such job, 1000 done."""
+Close codes: 4400 protocol error, 4401 not authenticated, 4404 no such job, 4408 the client reads too slowly
+(a frame could not be delivered within SEND_TIMEOUT_S), 1000 done. Each follower reads from the database at
+its own pace, so a slow client only ever delays itself and holds no unbounded queue."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from typing import Any
@@ -26,6 +29,11 @@ router = APIRouter()
 BATCH = 500
 POLL_S = 1.0  # also notices lines stored by other API processes
 FIRST_MESSAGE_TIMEOUT_S = 10.0
+SEND_TIMEOUT_S = 30.0
+
+
+async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:
+    await asyncio.wait_for(websocket.send_json(frame), SEND_TIMEOUT_S)
 
 
 def _authenticate(settings: Settings, token: str, job_id: int) -> int:
@@ -84,20 +92,20 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
             wake.clear()
             state, lines, log_count = await to_thread.run_sync(_read, settings, job_id, offset)
             if state != last_state:
-                await websocket.send_json({"type": "status", "job_id": job_id, "state": state})
+                await _send(websocket, {"type": "status", "job_id": job_id, "state": state})
                 last_state, last_sent = state, time.monotonic()
             for frame in lines:
                 if frame["seq"] != offset:
                     if state not in JobState.FINAL:
                         break  # a gap: a batch is still in flight; wait for it
                     offset = frame["seq"]  # the job is over: the hole will never fill
-                await websocket.send_json(frame)
+                await _send(websocket, frame)
                 offset += 1
                 last_sent = time.monotonic()
             if len(lines) == BATCH:
                 continue
             if state in JobState.FINAL and offset >= log_count:
-                await websocket.send_json({"type": "end", "job_id": job_id, "state": state, "next_offset": offset})
+                await _send(websocket, {"type": "end", "job_id": job_id, "state": state, "next_offset": offset})
                 await websocket.close(code=1000)
                 return
             if receiver.done():
@@ -107,8 +115,11 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
             except TimeoutError:
                 pass
             if time.monotonic() - last_sent >= settings.server.ws_ping_interval_s:
-                await websocket.send_json({"type": "ping", "ts": time.time()})
+                await _send(websocket, {"type": "ping", "ts": time.time()})
                 last_sent = time.monotonic()
+    except TimeoutError:
+        with contextlib.suppress(Exception):
+            await websocket.close(code=4408, reason="client too slow")
     except (WebSocketDisconnect, RuntimeError):
         return
     finally:

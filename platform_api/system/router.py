@@ -62,9 +62,9 @@ def _collect(settings: Settings) -> dict[str, Any]:
             jobs = jobs_repo.count_by_state(s)
             since = datetime.now(UTC) - timedelta(seconds=WORKER_SEEN_S)
             for w in jobs_repo.workers_seen(s, since):
-                item = WorkerRead.model_validate(w).model_dump(mode="json")
-                item["running_jobs"] = jobs_repo.running_jobs_of(s, w.name)
-                workers.append(item)
+                read = WorkerRead.model_validate(w)
+                read.running_jobs = jobs_repo.running_jobs_of(s, w.name)
+                workers.append(read.model_dump(mode="json"))
     except Exception as exc:
         db = {"ok": False, "error": type(exc).__name__}
     disk = psutil.disk_usage(str(settings.home))
