@@ -130,16 +130,60 @@ def up(
         platform.stop()
 
 
+WORKER_CHILD_ENV = "QLP_WORKER_SUPERVISED"
+
+
+def _supervise_worker(argv: list[str]) -> int:
+    """Keep one worker child alive: restart it with back-off when it exits unasked; forward stop signals."""
+    stopping = False
+    child: subprocess.Popen[bytes] | None = None
+
+    def _stop(signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    from platform_api.proc import die_with_parent
+
+    die_with_parent(signal.SIGTERM)
+    backoff = 1.0
+    first = True
+    while True:
+        started = time.monotonic()
+        child = subprocess.Popen([sys.executable, "-m", "platform_api.cli", *argv],
+                                 env={**os.environ, WORKER_CHILD_ENV: "1"})
+        code = child.wait()
+        if stopping:
+            return 0
+        if first and time.monotonic() - started < 10:
+            return code or 1  # it never came up: a setting is wrong, restarting will not help
+        first = False
+        # Celery leaves on some broker failures (even with exit code 0): a worker never stops unasked
+        if time.monotonic() - started > 60:
+            backoff = 1.0
+        console.print(f"[yellow]worker exited with code {code}; starting it again in {backoff:.0f}s[/]")
+        time.sleep(backoff)
+        backoff = min(backoff * 2, 30.0)
+
+
 @app.command()
 def worker(
     queues: Annotated[str, typer.Option(help="Comma-separated queues to consume.")] = "cpu",
     concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] = 1,
     name: Annotated[str | None, typer.Option(help="Worker node name (name@host).")] = None,
 ) -> None:
-    """Run one trainer worker (needs the API URL, the trainer token and the broker URL)."""
+    """Run one trainer worker (needs the API URL, the trainer token and the broker URL).
+
+    The Celery worker runs in a child process that is started again if it dies on its own (Celery gives up
+    on some broker failures, e.g. a Redis restart); SIGTERM/SIGINT stop it for good."""
     from platform_api.logging_setup import setup_logging
     from platform_api.proc import die_with_parent
 
+    if not os.environ.get(WORKER_CHILD_ENV):
+        raise typer.Exit(_supervise_worker(sys.argv[1:]))
     settings = get_settings("worker")
     assert settings.storage.log_dir is not None
     die_with_parent(signal.SIGTERM)
