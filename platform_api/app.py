@@ -32,6 +32,7 @@ from platform_api.system.router import router as system_router
 
 log = logging.getLogger("qlp.api")
 REAP_EVERY_S = 5.0
+THREADS = 200
 
 
 async def _reaper(settings: Settings) -> None:
@@ -57,6 +58,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assert settings.storage.log_dir is not None and settings.db.url is not None
         setup_logging(settings.storage.log_dir, "api", max_bytes=settings.storage.log_max_bytes,
                       backups=settings.storage.log_backups)
+        # Sync endpoints, their session teardown and the WebSocket readers share this pool: a request that
+        # holds SQLite's write lock must always find a thread to commit on.
+        to_thread.current_default_thread_limiter().total_tokens = THREADS
         await to_thread.run_sync(prepare_database, settings.db.url)
         task = asyncio.create_task(_reaper(settings))
         app.state.mlflow_client = make_client(settings)

@@ -21,6 +21,7 @@ from sqlalchemy.types import TypeDecorator
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 AFTER_COMMIT_KEY = "qlp_after_commit"
+WRITE_OPTION = "qlp_write"
 
 
 def utcnow() -> datetime:
@@ -65,19 +66,30 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # the driver's implicit BEGIN is replaced by ours below
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # A deferred transaction that reads, then writes, fails at once with "database is locked" when
+            # another writer got in between (WAL does not wait there). Units of work that write take the write
+            # lock up front and queue on the busy timeout instead; readers stay deferred and never block.
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_recycle=3600)
 
 
-@lru_cache(maxsize=8)
-def session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(bind=make_engine(url), expire_on_commit=False)
+@lru_cache(maxsize=16)
+def session_factory(url: str, write: bool = True) -> sessionmaker[Session]:
+    """Sessions for units of work that write (``write=True``) or only read (SQLite: no write lock taken)."""
+    engine = make_engine(url)
+    return sessionmaker(bind=engine.execution_options(**{WRITE_OPTION: True}) if write else engine,
+                        expire_on_commit=False)
 
 
 def after_commit(session: Session, fn: Callable[[], object]) -> None:
@@ -92,9 +104,9 @@ def run_after_commit(session: Session) -> None:
 
 
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
+def session_scope(url: str, write: bool = True) -> Iterator[Session]:
     """A unit of work: commits on success, rolls back on error, then runs the after-commit hooks."""
-    session = session_factory(url)()
+    session = session_factory(url, write)()
     try:
         yield session
         session.commit()

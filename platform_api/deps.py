@@ -30,10 +30,11 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    """The request's unit of work: commit on success, rollback on error, after-commit hooks last."""
+def get_session(settings: SettingsDep, request: Request) -> Iterator[Session]:
+    """The request's unit of work: commit on success, rollback on error, after-commit hooks last.
+    Safe methods get a reading session (no write lock on SQLite)."""
     assert settings.db.url is not None
-    session = session_factory(settings.db.url)()
+    session = session_factory(settings.db.url, request.method not in ("GET", "HEAD", "OPTIONS"))()
     try:
         yield session
         session.commit()

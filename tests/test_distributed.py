@@ -84,7 +84,7 @@ class Cluster:
             return [ln["line"] for ln in c.get(f"/api/train/{job_id}/logs", params={"limit": 10000}).json()["lines"]]
 
 
-def _cluster(root: Path, broker: str, **extra: str) -> Cluster:
+def _cluster(root: Path, broker: str, concurrency: int = 2, **extra: str) -> Cluster:
     queue = f"q{uuid.uuid4().hex[:10]}"
     home = root / "api"
     env = platform_env(home, QLP_BROKER__URL=broker, QLP_SERVER__JOB_LEASE_S="4",
@@ -94,8 +94,8 @@ def _cluster(root: Path, broker: str, **extra: str) -> Cluster:
     api.start()
     cluster = Cluster(api, broker, queue, root)
     try:
-        cluster.start_worker("alpha")
-        cluster.start_worker("beta")
+        cluster.start_worker("alpha", concurrency)
+        cluster.start_worker("beta", concurrency)
     except BaseException:
         cluster.stop()
         raise

@@ -38,7 +38,7 @@ async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:
 
 def _authenticate(settings: Settings, token: str, job_id: int) -> int:
     assert settings.db.url is not None
-    with session_scope(settings.db.url) as s:
+    with session_scope(settings.db.url, write=False) as s:
         user_from_token(s, settings, token)
         job = repo.get(s, job_id)
         if job is None:
@@ -48,7 +48,7 @@ def _authenticate(settings: Settings, token: str, job_id: int) -> int:
 
 def _read(settings: Settings, job_id: int, offset: int) -> tuple[str, list[dict[str, Any]], int]:
     assert settings.db.url is not None
-    with session_scope(settings.db.url) as s:
+    with session_scope(settings.db.url, write=False) as s:
         job = repo.get(s, job_id)
         state = job.state if job else JobState.FAILED
         rows = repo.logs_from(s, job_id, offset, BATCH)

@@ -51,14 +51,14 @@ def _collect(settings: Settings) -> dict[str, Any]:
     url = settings.db.url
 
     def ping_db() -> None:
-        with session_scope(url) as s:
+        with session_scope(url, write=False) as s:
             s.execute(text("SELECT 1"))
 
     db = _timed(ping_db)
     jobs: dict[str, int] = {}
     workers: list[dict[str, Any]] = []
     try:
-        with session_scope(url) as s:
+        with session_scope(url, write=False) as s:
             jobs = jobs_repo.count_by_state(s)
             since = datetime.now(UTC) - timedelta(seconds=WORKER_SEEN_S)
             for w in jobs_repo.workers_seen(s, since):
