@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from anyio import to_thread
@@ -30,6 +31,7 @@ BATCH = 500
 POLL_S = 1.0  # also notices lines stored by other API processes
 FIRST_MESSAGE_TIMEOUT_S = 10.0
 SEND_TIMEOUT_S = 30.0
+QUEUE_ITEMS = 1000  # per follower: about 3 minutes of a busy job's batches before a stalled client is closed
 
 
 async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:
@@ -55,6 +57,70 @@ def _read(settings: Settings, job_id: int, offset: int) -> tuple[str, list[dict[
         lines = [{"type": "log", "seq": r.seq, "ts": r.ts.isoformat(), "line": r.line} for r in rows]
         log_count = job.log_count if job else 0
     return state, lines, log_count
+
+
+@dataclass(eq=False)
+class _Sub:
+    """One follower's bounded queue of (state, log_count, frames) items from its job's feed."""
+
+    queue: asyncio.Queue[tuple[str, int, list[dict[str, Any]]]] = field(
+        default_factory=lambda: asyncio.Queue(maxsize=QUEUE_ITEMS))
+    overflowed: bool = False
+
+
+class _JobFeed:
+    """One reader per job and API process: it reads new lines once and fans them out to every follower,
+    instead of each follower querying the database on every wake-up."""
+
+    def __init__(self, job_id: int, settings: Settings, key: tuple[int, int]) -> None:
+        self.job_id, self.settings, self.key = job_id, settings, key
+        self.subs: set[_Sub] = set()
+        self.wake = hub.subscribe(job_id)
+        self.task = asyncio.create_task(self._run())
+
+    def publish(self, item: tuple[str, int, list[dict[str, Any]]]) -> None:
+        for sub in self.subs:
+            try:
+                sub.queue.put_nowait(item)
+            except asyncio.QueueFull:
+                sub.overflowed = True  # its follower is closed with 4408; nobody else waits for it
+
+    async def _run(self) -> None:
+        state, _, cursor = await to_thread.run_sync(_read, self.settings, self.job_id, 2**62)
+        last_state: str | None = state
+        try:
+            while self.subs:
+                self.wake.clear()
+                state, frames, log_count = await to_thread.run_sync(_read, self.settings, self.job_id, cursor)
+                batch = []
+                for frame in frames:  # only the contiguous part: a later batch may still fill a hole
+                    if frame["seq"] != cursor and state not in JobState.FINAL:
+                        break
+                    batch.append(frame)
+                    cursor = frame["seq"] + 1
+                if batch or state != last_state:
+                    self.publish((state, log_count, batch))
+                    last_state = state
+                if len(frames) == BATCH:
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), POLL_S)
+        finally:
+            hub.unsubscribe(self.job_id, self.wake)
+            _feeds.pop(self.key, None)
+
+
+_feeds: dict[tuple[int, int], _JobFeed] = {}
+
+
+def _join(job_id: int, settings: Settings) -> tuple[_JobFeed, _Sub]:
+    key = (id(asyncio.get_running_loop()), job_id)
+    feed = _feeds.get(key)
+    if feed is None or feed.task.done():
+        feed = _feeds[key] = _JobFeed(job_id, settings, key)
+    sub = _Sub()
+    feed.subs.add(sub)
+    return feed, sub
 
 
 @router.websocket("/ws/train/{job_id}")
@@ -83,47 +149,69 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
         await websocket.close(code=4404, reason="no such job")
         return
 
-    wake = hub.subscribe(job_id)
+    feed, sub = _join(job_id, settings)  # join first, then catch up: nothing falls between the two
     receiver = asyncio.create_task(_drain_client(websocket))
-    try:
-        last_state: str | None = None
-        last_sent = time.monotonic()
+    sent_state: list[str | None] = [None]
+    last_sent = [time.monotonic()]
+
+    async def send(frame: dict[str, Any]) -> None:
+        await _send(websocket, frame)
+        last_sent[0] = time.monotonic()
+
+    async def status(state: str) -> None:
+        if state != sent_state[0]:
+            await send({"type": "status", "job_id": job_id, "state": state})
+            sent_state[0] = state
+
+    async def catch_up(offset: int) -> tuple[str, int, int]:
+        """Stored lines from ``offset`` on, straight from the database (history, or a hole in the feed)."""
         while True:
-            wake.clear()
-            state, lines, log_count = await to_thread.run_sync(_read, settings, job_id, offset)
-            if state != last_state:
-                await _send(websocket, {"type": "status", "job_id": job_id, "state": state})
-                last_state, last_sent = state, time.monotonic()
-            for frame in lines:
+            state, frames, log_count = await to_thread.run_sync(_read, settings, job_id, offset)
+            await status(state)
+            for frame in frames:
                 if frame["seq"] != offset:
                     if state not in JobState.FINAL:
-                        break  # a gap: a batch is still in flight; wait for it
+                        return state, offset, log_count  # a batch is still in flight
                     offset = frame["seq"]  # the job is over: the hole will never fill
-                await _send(websocket, frame)
+                await send(frame)
                 offset += 1
-                last_sent = time.monotonic()
-            if len(lines) == BATCH:
-                continue
+            if len(frames) < BATCH:
+                return state, offset, log_count
+
+    try:
+        state, offset, log_count = await catch_up(offset)
+        while True:
+            if state in JobState.FINAL and offset < log_count:
+                state, offset, log_count = await catch_up(offset)  # holes left at the end are skipped
             if state in JobState.FINAL and offset >= log_count:
-                await _send(websocket, {"type": "end", "job_id": job_id, "state": state, "next_offset": offset})
+                await send({"type": "end", "job_id": job_id, "state": state, "next_offset": offset})
                 await websocket.close(code=1000)
                 return
             if receiver.done():
                 return
+            wait = max(0.05, settings.server.ws_ping_interval_s - (time.monotonic() - last_sent[0]))
             try:
-                await asyncio.wait_for(wake.wait(), POLL_S)
+                state, log_count, frames = await asyncio.wait_for(sub.queue.get(), wait)
             except TimeoutError:
-                pass
-            if time.monotonic() - last_sent >= settings.server.ws_ping_interval_s:
-                await _send(websocket, {"type": "ping", "ts": time.time()})
-                last_sent = time.monotonic()
+                await send({"type": "ping", "ts": time.time()})
+                continue
+            if sub.overflowed:
+                await websocket.close(code=4408, reason="client too slow; reconnect from your offset")
+                return
+            if frames and frames[0]["seq"] > offset:
+                state, offset, log_count = await catch_up(offset)
+            for frame in frames:
+                if frame["seq"] == offset:
+                    await send(frame)
+                    offset += 1
+            await status(state)
     except TimeoutError:
         with contextlib.suppress(Exception):
             await websocket.close(code=4408, reason="client too slow")
     except (WebSocketDisconnect, RuntimeError):
         return
     finally:
-        hub.unsubscribe(job_id, wake)
+        feed.subs.discard(sub)
         receiver.cancel()
 
 
