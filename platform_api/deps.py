@@ -15,7 +15,7 @@ from platform_api.auth.models import User
 from platform_api.auth.principal import Principal
 from platform_api.auth.security import TokenError, decode_access_token
 from platform_api.auth.service import TOKEN_PREFIX, principal_from_api_token
-from platform_api.db import AFTER_COMMIT_KEY, run_after_commit, session_factory
+from platform_api.db import session_scope
 from platform_api.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
@@ -34,17 +34,8 @@ def get_session(settings: SettingsDep, request: Request) -> Iterator[Session]:
     """The request's unit of work: commit on success, rollback on error, after-commit hooks last.
     Safe methods get a reading session (no write lock on SQLite)."""
     assert settings.db.url is not None
-    session = session_factory(settings.db.url, request.method not in ("GET", "HEAD", "OPTIONS"))()
-    try:
+    with session_scope(settings.db.url, write=request.method not in ("GET", "HEAD", "OPTIONS")) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        session.info.pop(AFTER_COMMIT_KEY, None)
-        raise
-    finally:
-        session.close()
-    run_after_commit(session)
 
 
 # scope="function": commit before the response is sent, so a client never sees a write that may still fail.
