@@ -27,8 +27,9 @@ def ts(value: str) -> float:
 
 
 def pct(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank); NaN for no values."""
     values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
 def main() -> int:

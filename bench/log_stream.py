@@ -23,6 +23,7 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.dispatch import pct  # noqa: E402
 from tests.helpers import REDIS_URL, mariadb_database  # noqa: E402
 from tests.test_distributed import _cluster  # noqa: E402
 
@@ -42,11 +43,6 @@ async def viewer(ws_url: str, token: str, lines: int, out: list[float], stall_s:
             elif frame["type"] == "end":
                 break
     return got
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
 
 
 async def run(base: str, token: str, job_ids: list[int], lines: int, per_job: int) -> tuple[list[float], list[float]]:

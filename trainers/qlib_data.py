@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -49,10 +48,6 @@ class FolderInfo:
     calendar_start: date
     calendar_end: date
     size_bytes: int
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class QlibFolderError(ValueError):

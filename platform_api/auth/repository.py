@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from platform_api.auth.models import ApiToken, RefreshToken, User
@@ -38,9 +36,6 @@ def get_refresh(session: Session, token_hash: str) -> RefreshToken | None:
 def revoke_all_refresh(session: Session, user_id: int) -> None:
     session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id).values(revoked=True))
 
-
-def purge_expired_refresh(session: Session, now: datetime) -> None:
-    session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now))
 
 
 def add_token(session: Session, token: ApiToken) -> ApiToken:

@@ -56,10 +56,6 @@ def logs_from(session: Session, job_id: int, offset: int, limit: int) -> list[Jo
     return list(session.scalars(q))
 
 
-def max_seq(session: Session, job_id: int) -> int | None:
-    return session.scalar(select(func.max(JobLog.seq)).where(JobLog.job_id == job_id))
-
-
 def stale_running(session: Session, older_than: datetime) -> list[Job]:
     q = select(Job).where(Job.state == JobState.RUNNING, Job.heartbeat_at < older_than)
     return list(session.scalars(q))
