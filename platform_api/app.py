@@ -17,7 +17,7 @@ from platform_api.auth.service import LoginThrottle
 from platform_api.auth.web import router as login_router
 from platform_api.configs.router import router as configs_router
 from platform_api.data.router import router as data_router
-from platform_api.db import prepare_database
+from platform_api.db import configure_pool, prepare_database
 from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Sync endpoints, their session teardown and the WebSocket readers share this pool: a request that
         # holds SQLite's write lock must always find a thread to commit on.
         to_thread.current_default_thread_limiter().total_tokens = THREADS
+        configure_pool(settings.db.pool_size, settings.db.max_overflow)
         await to_thread.run_sync(prepare_database, settings.db.url)
         task = asyncio.create_task(_reaper(settings))
         app.state.mlflow_client = make_client(settings)

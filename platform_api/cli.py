@@ -301,9 +301,10 @@ def follow_logs(client: Client, job_id: int, offset: int = 0) -> str:
                 for raw in ws:
                     frame = json.loads(raw)
                     kind = frame.get("type")
-                    if kind == "log":
-                        console.print(frame["line"], markup=False, highlight=False, soft_wrap=True)
-                        offset = frame["seq"] + 1
+                    if kind == "logs":
+                        for line in frame["lines"]:
+                            console.print(line["line"], markup=False, highlight=False, soft_wrap=True)
+                        offset = frame["lines"][-1]["seq"] + 1
                     elif kind == "status":
                         state = frame["state"]
                         console.print(f"[bold cyan]── job {job_id}: {state}[/]")

@@ -45,6 +45,17 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+class PreciseUTCDateTime(UTCDateTime):
+    """UTCDateTime with microseconds on MySQL/MariaDB too (their plain DATETIME keeps whole seconds)."""
+
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime(timezone=False))
+
+
 #: Text that holds at least 16 MiB on MySQL too (plain TEXT stops at 64 KiB there).
 LongText = Text().with_variant(mysql.MEDIUMTEXT(), "mysql", "mariadb")
 
@@ -55,6 +66,14 @@ class Base(DeclarativeBase):
 
 class SchemaError(RuntimeError):
     """The database schema is not at the newest migration this code knows."""
+
+
+_POOL = {"pool_size": 20, "max_overflow": 20}
+
+
+def configure_pool(pool_size: int, max_overflow: int) -> None:
+    """Pool size of engines made from now on (the API sets it from its settings before it opens any)."""
+    _POOL.update(pool_size=pool_size, max_overflow=max_overflow)
 
 
 @lru_cache(maxsize=8)
@@ -81,7 +100,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_recycle=3600)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_recycle=3600, **_POOL)
 
 
 @lru_cache(maxsize=16)

@@ -31,7 +31,10 @@ class DBSettings(BaseModel):
         "Example: mysql+pymysql://user:pw@host:3306/qlp",
     )
     echo: bool = Field(False, description="Log every SQL statement.")
-    pool_size: int = Field(5, description="Connection pool size (server databases only).")
+    pool_size: int = Field(
+        20, ge=1, description="Connections one API process keeps open (server databases only). Too few and busy "
+        "processes open and close connections all the time (a TLS handshake each with PyMySQL's default).")
+    max_overflow: int = Field(20, ge=0, description="Extra connections above pool_size under bursts.")
 
 
 class MLflowSettings(BaseModel):

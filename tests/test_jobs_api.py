@@ -124,11 +124,13 @@ def test_lifecycle_claim_logs_resume_finish(api: Api, dataset: dict[str, Any]) -
     with api.client.websocket_connect(f"/ws/train/{jid}") as ws:
         ws.send_json({"type": "follow", "token": api.tokens["viewer"], "offset": 140})
         assert ws.receive_json() == {"type": "status", "job_id": jid, "state": "running"}
-        got = [ws.receive_json()["seq"] for _ in range(10)]
-        assert got == list(range(140, 150))
+        history = ws.receive_json()
+        assert history["type"] == "logs" and [ln["seq"] for ln in history["lines"]] == list(range(140, 150))
+        assert history["lines"][0]["line"] == "line 140"
         assert post(lines(150, 160)) == 10
-        got = [ws.receive_json() for _ in range(10)]
-        assert [f["seq"] for f in got] == list(range(150, 160)) and all(f["type"] == "log" for f in got)
+        live = ws.receive_json()  # one frame carries the whole stored batch
+        assert live["type"] == "logs" and [ln["seq"] for ln in live["lines"]] == list(range(150, 160))
+        assert [ln["line"] for ln in live["lines"]] == [f"line {i}" for i in range(150, 160)]
         run = api.client.post(f"/api/internal/jobs/{jid}/run", headers=api.trainer,
                               json={"worker": "w1", "mlflow_run_id": "abc", "mlflow_experiment_id": "1"})
         assert run.status_code == 204
@@ -163,7 +165,7 @@ def test_ws_resume_after_the_end(api: Api, dataset: dict[str, Any]) -> None:
                 if f["type"] == "end":
                     break
         assert frames[0]["type"] == "status" and frames[0]["state"] == "failed"
-        assert [f["seq"] for f in frames if f["type"] == "log"] == list(range(offset, 30))
+        assert [ln["seq"] for f in frames if f["type"] == "logs" for ln in f["lines"]] == list(range(offset, 30))
         assert frames[-1]["state"] == "failed"
     job = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()
     assert job["state"] == "failed" and job["error"] == "boom"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from platform_api.db import Base, LongText, UTCDateTime, utcnow
+from platform_api.db import Base, LongText, PreciseUTCDateTime, UTCDateTime, utcnow
 
 
 class JobState:
@@ -69,7 +69,7 @@ class JobLog(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
-    ts: Mapped[datetime] = mapped_column(UTCDateTime)
+    ts: Mapped[datetime] = mapped_column(PreciseUTCDateTime)
     line: Mapped[str] = mapped_column(Text)
 
 

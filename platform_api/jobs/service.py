@@ -21,7 +21,7 @@ from platform_api.configs.models import WorkflowConfig
 from platform_api.data import service as data_service
 from platform_api.db import after_commit, session_scope
 from platform_api.jobs import repository as repo
-from platform_api.jobs.hub import hub
+from platform_api.jobs.hub import hub, line_frame
 from platform_api.jobs.models import Job, JobKind, JobLog, JobState
 from platform_api.jobs.schemas import (
     DatasetRef,
@@ -228,7 +228,8 @@ def append_logs(session: Session, job_id: int, batch: LogBatch) -> int:
     except IntegrityError as exc:  # a concurrent retry of the same batch
         raise HTTPException(409, "log lines raced a retry; resend") from exc
     job.log_count = max(job.log_count, max(fresh) + 1)
-    after_commit(session, lambda: hub.notify(job_id))
+    frames = [line_frame(s, ln.ts, ln.line) for s, ln in sorted(fresh.items())]
+    after_commit(session, lambda: hub.notify(job_id, frames))
     return len(fresh)
 
 

@@ -1,11 +1,12 @@
-"""WebSocket /ws/train/{id}: typed frames (log, status, end, ping) from a client-named offset.
+"""WebSocket /ws/train/{id}: typed frames (logs, status, end, ping) from a client-named offset.
 
 Protocol: the client's first message is ``{"type": "follow", "token": "<access token>", "offset": N}``;
-the server then sends every stored line from N on, live lines as they arrive, a ``status`` frame on each
-state change, pings on its own every few seconds, and an ``end`` frame once the job is final and drained.
-Close codes: 4400 protocol error, 4401 not authenticated, 4404 no such job, 4408 the client reads too slowly
-(a frame could not be delivered within SEND_TIMEOUT_S), 1000 done. Each follower reads from the database at
-its own pace, so a slow client only ever delays itself and holds no unbounded queue."""
+the server then sends every stored line from N on and live lines as they arrive, in ``logs`` frames that
+carry consecutive lines (``{"type": "logs", "job_id", "lines": [{"seq", "ts", "line"}, ...]}``), a
+``status`` frame on each state change, pings on its own every few seconds, and an ``end`` frame once the job
+is final and drained. Close codes: 4400 protocol error, 4401 not authenticated, 4404 no such job, 4408 the
+client reads too slowly (its bounded queue overflowed, or a frame could not be delivered within
+SEND_TIMEOUT_S), 1000 done. A slow client only ever delays itself."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import contextlib
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 from platform_api.db import session_scope
 from platform_api.deps import user_from_token
 from platform_api.jobs import repository as repo
-from platform_api.jobs.hub import hub
+from platform_api.jobs.hub import Frame, hub, line_frame
 from platform_api.jobs.models import JobState
 from platform_api.settings import Settings
 
@@ -31,10 +31,10 @@ BATCH = 500
 POLL_S = 1.0  # also notices lines stored by other API processes
 FIRST_MESSAGE_TIMEOUT_S = 10.0
 SEND_TIMEOUT_S = 30.0
-QUEUE_ITEMS = 1000  # per follower: about 3 minutes of a busy job's batches before a stalled client is closed
+QUEUE_ITEMS = 1000  # batches per follower (minutes of a busy job's output) before a stalled client is closed
 
 
-async def _send(websocket: WebSocket, frame: dict[str, Any]) -> None:
+async def _send(websocket: WebSocket, frame: Frame) -> None:
     await asyncio.wait_for(websocket.send_json(frame), SEND_TIMEOUT_S)
 
 
@@ -48,37 +48,41 @@ def _authenticate(settings: Settings, token: str, job_id: int) -> int:
         return job.id
 
 
-def _read(settings: Settings, job_id: int, offset: int) -> tuple[str, list[dict[str, Any]], int]:
+def _read(settings: Settings, job_id: int, offset: int) -> tuple[str, list[Frame], int]:
     assert settings.db.url is not None
     with session_scope(settings.db.url, write=False) as s:
         job = repo.get(s, job_id)
         state = job.state if job else JobState.FAILED
         rows = repo.logs_from(s, job_id, offset, BATCH)
-        lines = [{"type": "log", "seq": r.seq, "ts": r.ts.isoformat(), "line": r.line} for r in rows]
+        lines = [line_frame(r.seq, r.ts, r.line) for r in rows]
         log_count = job.log_count if job else 0
     return state, lines, log_count
 
 
+#: (state, log_count, lines): lines are contiguous and in order; empty on a state change only
+Item = tuple[str, int, list[Frame]]
+
+
 @dataclass(eq=False)
 class _Sub:
-    """One follower's bounded queue of (state, log_count, frames) items from its job's feed."""
+    """One follower's bounded queue of items from its job's feed."""
 
-    queue: asyncio.Queue[tuple[str, int, list[dict[str, Any]]]] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=QUEUE_ITEMS))
+    queue: asyncio.Queue[Item] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_ITEMS))
     overflowed: bool = False
 
 
 class _JobFeed:
-    """One reader per job and API process: it reads new lines once and fans them out to every follower,
-    instead of each follower querying the database on every wake-up."""
+    """One feed per job and event loop: it takes the lines this process stores straight from the hub, reads the
+    database only to fill a hole, on a state change and every POLL_S (lines stored by other API processes),
+    and fans each batch out to every follower's bounded queue."""
 
     def __init__(self, job_id: int, settings: Settings, key: tuple[int, int]) -> None:
         self.job_id, self.settings, self.key = job_id, settings, key
         self.subs: set[_Sub] = set()
-        self.wake = hub.subscribe(job_id)
+        self.inbox = hub.subscribe(job_id)
         self.task = asyncio.create_task(self._run())
 
-    def publish(self, item: tuple[str, int, list[dict[str, Any]]]) -> None:
+    def publish(self, item: Item) -> None:
         for sub in self.subs:
             try:
                 sub.queue.put_nowait(item)
@@ -86,27 +90,44 @@ class _JobFeed:
                 sub.overflowed = True  # its follower is closed with 4408; nobody else waits for it
 
     async def _run(self) -> None:
-        state, _, cursor = await to_thread.run_sync(_read, self.settings, self.job_id, 2**62)
-        last_state: str | None = state
         try:
+            state, _, log_count = await to_thread.run_sync(_read, self.settings, self.job_id, 2**62)
+            cursor, last_state = log_count, state
+            need_read = False
             while self.subs:
-                self.wake.clear()
+                if not need_read:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.inbox.event.wait(), POLL_S)
+                    need_read = not self.inbox.event.is_set()  # the timer: look for other processes' lines
+                batches, changed = self.inbox.take()
+                need_read = need_read or changed
+                fresh: list[Frame] = []
+                for batch in batches:
+                    for frame in batch:
+                        if frame["seq"] == cursor:
+                            fresh.append(frame)
+                            cursor += 1
+                        elif frame["seq"] > cursor:
+                            need_read = True  # a hole: an earlier batch is not here (yet)
+                            break
+                if fresh:
+                    log_count = max(log_count, cursor)
+                    self.publish((state, log_count, fresh))
+                if not need_read:
+                    continue
                 state, frames, log_count = await to_thread.run_sync(_read, self.settings, self.job_id, cursor)
-                batch = []
+                fresh = []
                 for frame in frames:  # only the contiguous part: a later batch may still fill a hole
                     if frame["seq"] != cursor and state not in JobState.FINAL:
                         break
-                    batch.append(frame)
+                    fresh.append(frame)
                     cursor = frame["seq"] + 1
-                if batch or state != last_state:
-                    self.publish((state, log_count, batch))
+                if fresh or state != last_state:
+                    self.publish((state, log_count, fresh))
                     last_state = state
-                if len(frames) == BATCH:
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), POLL_S)
+                need_read = len(frames) == BATCH  # more stored lines wait
         finally:
-            hub.unsubscribe(self.job_id, self.wake)
+            hub.unsubscribe(self.job_id, self.inbox)
             _feeds.pop(self.key, None)
 
 
@@ -154,7 +175,7 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
     sent_state: list[str | None] = [None]
     last_sent = [time.monotonic()]
 
-    async def send(frame: dict[str, Any]) -> None:
+    async def send(frame: Frame) -> None:
         await _send(websocket, frame)
         last_sent[0] = time.monotonic()
 
@@ -163,19 +184,25 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
             await send({"type": "status", "job_id": job_id, "state": state})
             sent_state[0] = state
 
+    async def send_lines(lines: list[Frame]) -> None:
+        await send({"type": "logs", "job_id": job_id, "lines": lines})
+
     async def catch_up(offset: int) -> tuple[str, int, int]:
         """Stored lines from ``offset`` on, straight from the database (history, or a hole in the feed)."""
         while True:
             state, frames, log_count = await to_thread.run_sync(_read, settings, job_id, offset)
             await status(state)
+            out: list[Frame] = []
             for frame in frames:
                 if frame["seq"] != offset:
                     if state not in JobState.FINAL:
-                        return state, offset, log_count  # a batch is still in flight
+                        break  # a batch is still in flight
                     offset = frame["seq"]  # the job is over: the hole will never fill
-                await send(frame)
+                out.append(frame)
                 offset += 1
-            if len(frames) < BATCH:
+            if out:
+                await send_lines(out)
+            if len(out) < BATCH:
                 return state, offset, log_count
 
     try:
@@ -200,10 +227,10 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
                 return
             if frames and frames[0]["seq"] > offset:
                 state, offset, log_count = await catch_up(offset)
-            for frame in frames:
-                if frame["seq"] == offset:
-                    await send(frame)
-                    offset += 1
+            fresh = [f for f in frames if f["seq"] >= offset]  # an item's lines are contiguous
+            if fresh and fresh[0]["seq"] == offset:
+                await send_lines(fresh)
+                offset = fresh[-1]["seq"] + 1
             await status(state)
     except TimeoutError:
         with contextlib.suppress(Exception):
