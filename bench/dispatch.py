@@ -39,7 +39,7 @@ def main() -> int:
     args = ap.parse_args()
     root = Path(tempfile.mkdtemp(prefix="qlp-bench-dispatch-"))
     print(f"starting the API and two workers on Redis in {root} …", flush=True)
-    cluster: Cluster = _cluster(root, REDIS_URL + "/11")
+    cluster: Cluster = _cluster(root, REDIS_URL + "/11", separate_hosts=False)
     try:
         with cluster.api.client() as c:
             lat = []

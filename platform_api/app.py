@@ -16,11 +16,13 @@ from platform_api.auth.router import router as auth_router
 from platform_api.auth.service import LoginThrottle
 from platform_api.auth.web import router as login_router
 from platform_api.configs.router import router as configs_router
+from platform_api.data.router import internal as data_internal_router
 from platform_api.data.router import router as data_router
 from platform_api.db import configure_pool, prepare_database
 from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers
+from platform_api.jobs.bus import EventBus, channel_for
 from platform_api.jobs.router import internal as internal_router
 from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
@@ -64,12 +66,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_pool(settings.db.pool_size, settings.db.max_overflow)
         await to_thread.run_sync(prepare_database, settings.db.url)
         task = asyncio.create_task(_reaper(settings))
+        bus = None
+        if settings.events_redis_url:
+            bus = EventBus(settings.events_redis_url, channel_for(settings.db.url))
+            bus.start()
         app.state.mlflow_client = make_client(settings)
         log.info("API ready (mode=%s)", settings.mode)
         try:
             yield
         finally:
             task.cancel()
+            if bus is not None:
+                await to_thread.run_sync(bus.stop)
             await app.state.mlflow_client.aclose()
 
     docs = settings.server.public_docs if settings.server.public_docs is not None else settings.embedded
@@ -96,6 +104,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.server.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     for r in (system_router, auth_router, login_router, data_router, configs_router, jobs_router,
-              workers_router, internal_router, ws_router, door_router):
+              workers_router, internal_router, data_internal_router, ws_router, door_router):
         app.include_router(r)
     return app

@@ -87,6 +87,9 @@ class StorageSettings(BaseModel):
     import_dir: Path | None = Field(
         None, description="Only Qlib folders below this one may be registered as datasets; default: <home>/imports."
     )
+    shared_datasets: bool | None = Field(
+        None, description="Workers read dataset folders where the API keeps them (a shared disk) instead of "
+        "downloading each version once per host into their scratch folder; default: only in embedded mode.")
     log_dir: Path | None = Field(None, description="Absolute folder of the rotated service logs; default: <home>/logs.")
     log_max_bytes: int = Field(10 * 1024 * 1024, description="Rotate a service log at this size.")
     log_backups: int = Field(5, description="Rotated service logs kept.")
@@ -124,6 +127,13 @@ class ServerSettings(BaseModel):
     public_docs: bool | None = Field(
         None, description="Serve /docs and /openapi.json without login; default: only in embedded mode."
     )
+    events_url: str | None = Field(
+        None, description="Redis that relays live job events (log lines, state changes) between API processes; "
+        "default: the broker's URL when it is redis://. 'none' turns it off: processes then see each other's "
+        "lines on their next database poll (within a second).")
+    log_poll_s: float = Field(
+        1.0, gt=0, description="How often a live-log feed also reads the database (lines stored by other API "
+        "processes when no event bus relays them; a missed event).")
     job_lease_s: float = Field(
         60.0, description="A running job whose heartbeat is older than this lost its worker: it is queued again."
     )
@@ -218,6 +228,13 @@ class Settings(BaseSettings):
     def mlflow_upstream(self) -> str:
         """Base URL of the MLflow server (scheme, host, port)."""
         return (self.mlflow.url or f"http://{self.mlflow.host}:{self.mlflow.port}").rstrip("/")
+
+    @property
+    def events_redis_url(self) -> str | None:
+        url = self.server.events_url
+        if url is None:
+            url = self.broker.url if self.broker.url and self.broker.url.startswith(("redis://", "rediss://")) else None
+        return None if url is None or url.lower() == "none" else url
 
     @property
     def door_uri(self) -> str:

@@ -4,20 +4,24 @@ loses nothing; a broker restart loses nothing; cancel reaches a job on another w
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from tests import netns
 from tests.helpers import REDIS_URL, ROOT, RunningPlatform, platform_env, port_open, service_missing
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
@@ -31,21 +35,48 @@ class Cluster:
     broker: str
     queue: str
     root: Path
+    hosts: netns.Hosts | None = None  # None: workers share the test machine's network and files
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    namespaces: dict[str, str] = field(default_factory=dict)
 
     def start_worker(self, name: str, concurrency: int = 2) -> None:
-        """A worker as another host would run it: its own data folder, no database settings, no signing key."""
+        """A worker as another host would run it: its own data folder, no database settings, no signing key;
+        with ``hosts``, its own network namespace (the API and broker only over the network) and no view of the
+        API's data folder."""
         home = self.root / f"host-{name}"
         token = (self.api.home / "trainer_token").read_text().strip()
+        api_url, broker = self.api.url, self.broker
+        if self.hosts is not None:
+            api_url = api_url.replace("127.0.0.1", self.hosts.gateway)
+            broker = broker.replace("127.0.0.1", self.hosts.gateway)
         env = {k: v for k, v in os.environ.items() if not k.startswith("QLP_")}
-        env.update({"QLP_MODE": "distributed", "QLP_HOME": str(home), "QLP_SERVER__API_URL": self.api.url,
-                    "QLP_AUTH__TRAINER_TOKEN": token, "QLP_BROKER__URL": self.broker, "PYTHONUNBUFFERED": "1"})
+        env.update({"QLP_MODE": "distributed", "QLP_HOME": str(home), "QLP_SERVER__API_URL": api_url,
+                    "QLP_AUTH__TRAINER_TOKEN": token, "QLP_BROKER__URL": broker, "PYTHONUNBUFFERED": "1"})
+        argv = [sys.executable, "-m", "platform_api.cli", "worker", "--queues", self.queue,
+                "--concurrency", str(concurrency), "--name", f"{name}@{name}-host"]
+        if self.hosts is not None:
+            if name not in self.namespaces:
+                self.namespaces[name] = self.hosts.add()
+            argv = self.hosts.command(self.namespaces[name], argv)
         log = (self.root / f"worker-{name}.log").open("ab")
-        self.workers[name] = subprocess.Popen(
-            [sys.executable, "-m", "platform_api.cli", "worker", "--queues", self.queue,
-             "--concurrency", str(concurrency), "--name", f"{name}@{name}-host"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+        self.workers[name] = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                                              start_new_session=True)
         self.wait_workers({f"{name}@{name}-host"})
+
+    def another_api(self, home: Path, **extra: str) -> RunningPlatform:
+        """One more API process on the same database, broker, MLflow server and secrets (started)."""
+        api = self.api
+        home.mkdir(parents=True)
+        (home / "admin_password").write_text((api.home / "admin_password").read_text())
+        db_url = api.env.get("QLP_DB__URL", f"sqlite:///{api.home / 'platform.db'}")
+        env = platform_env(home, QLP_DB__URL=db_url, QLP_MLFLOW__URL=f"http://127.0.0.1:{api.env['QLP_MLFLOW__PORT']}",
+                           QLP_BROKER__URL=self.broker, QLP_BROKER__DEFAULT_QUEUE=self.queue,
+                           QLP_AUTH__SECRET_KEY_FILE=str(api.home / "secret_key"),
+                           QLP_AUTH__TRAINER_TOKEN_FILE=str(api.home / "trainer_token"), QLP_SERVER__WORKERS="0",
+                           **extra)
+        other = RunningPlatform(home, env, home.parent / f"{home.name}.log")
+        other.start()
+        return other
 
     def wait_workers(self, names: set[str], timeout: float = 60) -> None:
         t0 = time.monotonic()
@@ -72,6 +103,8 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
         self.api.stop()
+        if self.hosts is not None:
+            self.hosts.close()
 
     def submit(self, **body: Any) -> dict[str, Any]:
         with self.api.client() as c:
@@ -84,15 +117,32 @@ class Cluster:
             return [ln["line"] for ln in c.get(f"/api/train/{job_id}/logs", params={"limit": 10000}).json()["lines"]]
 
 
-def _cluster(root: Path, broker: str, concurrency: int = 2, **extra: str) -> Cluster:
+def _cluster(root: Path, broker: str, concurrency: int = 2, separate_hosts: bool = True, **extra: str) -> Cluster:
+    """The API (`qlp up` with no embedded workers) and two workers, alpha and beta. ``separate_hosts``: each
+    worker in its own network and mount namespaces when this machine allows it (root), else a warning."""
     queue = f"q{uuid.uuid4().hex[:10]}"
     home = root / "api"
+    hosts = None
+    if separate_hosts:
+        why = netns.available()
+        if why is None:
+            hosts = netns.Hosts(hidden=[home])
+        else:
+            warnings.warn(f"workers share this machine's network and files: {why}", stacklevel=2)
     env = platform_env(home, QLP_BROKER__URL=broker, QLP_SERVER__JOB_LEASE_S="4",
                        QLP_SERVER__REDISPATCH_AFTER_S="20", QLP_BROKER__DEFAULT_QUEUE=queue, **extra)
     env["QLP_SERVER__WORKERS"] = "0"
+    if hosts is not None:
+        env["QLP_SERVER__ALLOWED_HOSTS"] = json.dumps(["127.0.0.1", "localhost", hosts.gateway])
+        hosts.forward(int(env["QLP_SERVER__PORT"]), urlsplit(broker).port or 6379)
     api = RunningPlatform(home, env, root / "api.log")
-    api.start()
-    cluster = Cluster(api, broker, queue, root)
+    try:
+        api.start()
+    except BaseException:
+        if hosts is not None:
+            hosts.close()
+        raise
+    cluster = Cluster(api, broker, queue, root, hosts)
     try:
         cluster.start_worker("alpha", concurrency)
         cluster.start_worker("beta", concurrency)
@@ -129,6 +179,58 @@ def run_twenty(cluster: Cluster) -> None:
 
 def test_twenty_jobs_exactly_once_on_redis(redis_cluster: Cluster) -> None:
     run_twenty(redis_cluster)
+
+
+def test_workers_are_separate_hosts(redis_cluster: Cluster) -> None:
+    """Inside a worker's host the API answers only at the network address, its loopback port is closed, and the
+    API's data folder (datasets, database, secrets) is empty."""
+    hosts = redis_cluster.hosts
+    if hosts is None:
+        pytest.skip("network namespaces are not available here")
+    code = ("import json, os, socket, sys\n"
+            "def reach(h, p):\n"
+            "    try:\n"
+            "        socket.create_connection((h, p), timeout=3).close()\n"
+            "        return True\n"
+            "    except OSError:\n"
+            "        return False\n"
+            "p = int(sys.argv[1])\n"
+            "print(json.dumps({'loopback': reach('127.0.0.1', p), 'network': reach(sys.argv[2], p),\n"
+            "                  'redis_loopback': reach('127.0.0.1', 6379), 'files': os.listdir(sys.argv[3])}))\n")
+    argv = hosts.command(redis_cluster.namespaces["alpha"],
+                         [sys.executable, "-c", code, str(redis_cluster.api.port), hosts.gateway,
+                          str(redis_cluster.api.home)])
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=True).stdout
+    seen = json.loads(out)
+    assert seen == {"loopback": False, "network": True, "redis_loopback": False, "files": []}
+    assert sorted(os.listdir(redis_cluster.api.home))  # the folder is not empty on the API's own host
+
+
+def test_live_logs_from_a_second_api_process(redis_cluster: Cluster, tmp_path: Path) -> None:
+    """Two API processes on one database: the worker ships lines to the first, a WebSocket follower on the second
+    gets every line once and in order, as the job runs. The second process polls its database only every 60 s
+    here, so lines arrive while the job runs only through the Redis event bus."""
+    from websockets.sync.client import connect
+
+    second = redis_cluster.another_api(tmp_path / "api2", QLP_SERVER__LOG_POLL_S="60")
+    try:
+        job = redis_cluster.submit(kind="probe", probe={"lines": 150, "rate": 30})
+        frames = []
+        with connect(second.url.replace("http", "ws") + f"/ws/train/{job['id']}", open_timeout=10) as ws:
+            ws.send(json.dumps({"type": "follow", "token": second.token, "offset": 0}))
+            while True:
+                frame = json.loads(ws.recv(timeout=90))
+                frames.append(frame)
+                if frame["type"] == "end":
+                    break
+        seqs = [ln["seq"] for f in frames if f["type"] == "logs" for ln in f["lines"]]
+        stored = redis_cluster.logs(job["id"])
+        assert seqs == list(range(len(stored))) and frames[-1]["state"] == "succeeded"
+        assert [ln["line"] for f in frames if f["type"] == "logs" for ln in f["lines"]] == stored
+        assert sum(f["type"] == "logs" for f in frames) >= 5  # in pieces as it ran, not read once at the end
+        assert "running" in [f["state"] for f in frames if f["type"] == "status"]
+    finally:
+        second.stop()
 
 
 def test_worker_registry(redis_cluster: Cluster) -> None:
@@ -180,6 +282,8 @@ def test_worker_killed_mid_training_job(redis_cluster: Cluster) -> None:
     assert lost.info.status == "FAILED" and "lost" in lost.data.tags["qlp.end_reason"]
     assert client.get_run(done["mlflow_run_id"]).info.status == "FINISHED"
     lines = redis_cluster.logs(job["id"])
+    if redis_cluster.hosts is not None:  # no shared disk: each host fetched the dataset over the API once
+        assert sum("[worker] fetched dataset chaos@v1" in ln for ln in lines) == 2, lines[:5]
     lost_at = next(i for i, ln in enumerate(lines) if "attempt 1 lost" in ln)
     second = next(i for i, ln in enumerate(lines) if ln.startswith(f"[worker] job {job['id']} attempt 2"))
     assert lost_at < second  # the second attempt began after the first was declared lost

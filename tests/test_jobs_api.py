@@ -318,3 +318,37 @@ def test_ws_server_pings_an_idle_follower(api: Api, dataset: dict[str, Any]) -> 
         assert ws.receive_json()["type"] == "status"
         frames = [ws.receive_json() for _ in range(2)]  # nothing happens to the job: only pings arrive
     assert [f["type"] for f in frames] == ["ping", "ping"]
+
+
+def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, dataset: dict[str, Any],
+                                                                  tmp_path: Path) -> None:
+    """No shared disk: the worker downloads the version over the trainer protocol, checks its content hash and
+    keeps it read-only in its scratch folder; a second job on that host uses the copy."""
+    from trainers.api_client import TrainerAPI
+    from trainers.datasets import DatasetFetchError, local_copy
+    from trainers.qlib_data import content_hash
+
+    url = f"/api/internal/datasets/{dataset['id']}/archive"
+    assert api.client.get(url).status_code == 401
+    assert api.client.get(url, headers=api.headers("admin")).status_code == 401  # users never get the archive
+    assert api.client.get("/api/internal/datasets/999/archive", headers=api.trainer).status_code == 404
+
+    trainer = TrainerAPI("http://testserver", "unused")
+    trainer.client = api.client  # the in-process API, with the trainer token below
+    api.client.headers.update(api.trainer)
+    ref = {"id": dataset["id"], "name": "tiny", "version": dataset["version"], "hash": dataset["content_hash"]}
+    cache = tmp_path / "scratch" / "datasets"
+    path, note = local_copy(trainer, ref, cache)
+    assert path == cache / dataset["content_hash"] and content_hash(path) == dataset["content_hash"]
+    assert note is not None and note.startswith("fetched dataset tiny@v1 (")
+    cal = path / "calendars" / "day.txt"
+    assert cal.read_text().startswith("20") and cal.stat().st_mode & 0o777 == 0o444  # read-only, as hashed
+    again, note2 = local_copy(trainer, ref, cache)
+    assert again == path and note2 is None
+    # what arrives must match the recorded hash: nothing is kept otherwise
+    bad = {**ref, "hash": "0" * 64}
+    with pytest.raises(DatasetFetchError, match="arrived with hash"):
+        local_copy(trainer, bad, cache)
+    assert not (cache / bad["hash"]).exists() and [p.name for p in cache.iterdir() if p.is_dir()] == [path.name]
+    with pytest.raises(DatasetFetchError, match="not a hex digest"):
+        local_copy(trainer, {**ref, "hash": "../../etc"}, cache)

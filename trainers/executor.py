@@ -15,8 +15,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from trainers.api_client import Conflict, TrainerAPI
+from trainers.datasets import local_copy
 
 log = logging.getLogger("qlp.trainer")
 FLUSH_S = 0.2
@@ -60,8 +62,9 @@ class LogShipper:
 
 
 class JobExecutor:
-    def __init__(self, api: TrainerAPI, worker: str, scratch: Path) -> None:
+    def __init__(self, api: TrainerAPI, worker: str, scratch: Path, fetch_datasets: bool = False) -> None:
         self.api, self.worker, self.scratch = api, worker, scratch
+        self.fetch_datasets = fetch_datasets  # another host: datasets come over the API, not a shared disk
 
     def run(self, job_id: int) -> str:
         try:
@@ -80,11 +83,27 @@ class JobExecutor:
     def _supervise(self, spec: dict[str, Any], folder: Path, shipper: LogShipper) -> str:
         job_id = spec["job_id"]
         result_path = folder / "result.json"
+        # MLflow through the door, by this worker's own route to the API (the API's advertised URL may be one
+        # that only its own network resolves); the path is the door's prefix as the API reports it
+        spec["tracking_uri"] = str(self.api.client.base_url).rstrip("/") + urlsplit(spec["tracking_uri"]).path
+        dataset = spec["dataset"]
+        if dataset and self.fetch_datasets:
+            try:
+                path, note = local_copy(self.api, dataset, self.scratch / "datasets")
+            except Exception as exc:
+                why = f"could not fetch dataset {dataset['name']}@v{dataset['version']}: {exc}"
+                shipper.add(f"[worker] job {job_id} failed: {why}")
+                self._try(shipper.flush, attempts=20)
+                self.api.finish(job_id, self.worker, "failed", why, {})
+                return "failed"
+            dataset = {**dataset, "path": str(path)}
+            if note:
+                shipper.add(f"[worker] {note}")
         runner_spec = {
             "job_id": job_id,
             "config_text": spec["config_text"],
             "overrides": spec["overrides"],
-            "dataset": spec["dataset"],
+            "dataset": dataset,
             "tracking_uri": spec["tracking_uri"],
             "experiment_name": spec["experiment_name"],
             "user": spec["user"],

@@ -1,9 +1,12 @@
-"""Qlib's binary data layout: writing series, reading a folder's metadata, and its content hash."""
+"""Qlib's binary data layout: writing series, reading a folder's metadata, its content hash, and the folder as a
+tar stream (how a dataset version travels to workers on other hosts)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tarfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -102,6 +105,28 @@ def content_hash(root: Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def tar_stream(root: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The folder as an uncompressed POSIX tar, produced file by file (memory stays at one chunk): what remote
+    workers download. Symlinks are left out, as content_hash leaves them out."""
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not (path.is_dir() or path.is_file()):
+            continue
+        info = tarfile.TarInfo(path.relative_to(root).as_posix())
+        st = path.stat()
+        info.mtime = int(st.st_mtime)
+        if path.is_dir():
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            yield info.tobuf(tarfile.PAX_FORMAT)
+            continue
+        info.size, info.mode = st.st_size, 0o644
+        yield info.tobuf(tarfile.PAX_FORMAT)
+        with path.open("rb") as fh:
+            yield from iter(lambda: fh.read(chunk), b"")
+        if info.size % tarfile.BLOCKSIZE:
+            yield b"\0" * (tarfile.BLOCKSIZE - info.size % tarfile.BLOCKSIZE)
+    yield b"\0" * (2 * tarfile.BLOCKSIZE)
 
 
 def make_read_only(root: Path) -> None:

@@ -37,7 +37,9 @@ def run_job(self: Task, job_id: int) -> str:
     api = _api()
     try:
         assert settings.storage.scratch_dir is not None
-        return JobExecutor(api, worker, settings.storage.scratch_dir).run(job_id)
+        shared = settings.storage.shared_datasets
+        fetch = not (settings.embedded if shared is None else shared)
+        return JobExecutor(api, worker, settings.storage.scratch_dir, fetch_datasets=fetch).run(job_id)
     finally:
         api.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,8 @@ class JobHub:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self._subs: dict[int, set[Inbox]] = defaultdict(set)
+        #: set by the event bus: also hands this process's events to the other API processes
+        self.relay: Callable[[int, list[Frame] | None], None] | None = None
 
     def subscribe(self, job_id: int) -> Inbox:
         inbox = Inbox(asyncio.get_running_loop())
@@ -65,8 +68,17 @@ class JobHub:
         with self.lock:
             return job_id in self._subs
 
-    def notify(self, job_id: int, lines: list[Frame] | None = None) -> None:
+    def notify_all(self) -> None:
+        """Every watched job re-reads the database (after the event bus was away)."""
+        with self.lock:
+            jobs = list(self._subs)
+        for job_id in jobs:
+            self.notify(job_id, relay=False)
+
+    def notify(self, job_id: int, lines: list[Frame] | None = None, relay: bool = True) -> None:
         """Safe from any thread. ``lines``: stored lines in sequence order; None: re-read the job."""
+        if relay and self.relay is not None:
+            self.relay(job_id, lines)
         with self.lock:
             inboxes = list(self._subs.get(job_id, ()))
             for inbox in inboxes:

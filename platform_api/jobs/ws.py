@@ -28,7 +28,6 @@ from platform_api.settings import Settings
 
 router = APIRouter()
 BATCH = 500
-POLL_S = 1.0  # also notices lines stored by other API processes
 FIRST_MESSAGE_TIMEOUT_S = 10.0
 SEND_TIMEOUT_S = 30.0
 QUEUE_ITEMS = 1000  # batches per follower (minutes of a busy job's output) before a stalled client is closed
@@ -73,7 +72,7 @@ class _Sub:
 
 class _JobFeed:
     """One feed per job and event loop: it takes the lines this process stores straight from the hub, reads the
-    database only to fill a hole, on a state change and every POLL_S (lines stored by other API processes),
+    database only to fill a hole, on a state change and every log_poll_s (lines of other API processes),
     and fans each batch out to every follower's bounded queue."""
 
     def __init__(self, job_id: int, settings: Settings, key: tuple[int, int]) -> None:
@@ -97,7 +96,7 @@ class _JobFeed:
             while self.subs:
                 if not need_read:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.inbox.event.wait(), POLL_S)
+                        await asyncio.wait_for(self.inbox.event.wait(), self.settings.server.log_poll_s)
                     need_read = not self.inbox.event.is_set()  # the timer: look for other processes' lines
                 batches, changed = self.inbox.take()
                 need_read = need_read or changed

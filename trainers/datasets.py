@@ -1,0 +1,76 @@
+"""The worker's dataset cache: a job's dataset version is downloaded from the API once per host (a tar stream
+over the trainer protocol), checked against its content hash, and kept read-only under
+``<scratch>/datasets/<hash>``. Concurrent jobs on one host wait on a file lock instead of downloading twice."""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from trainers.api_client import TrainerAPI
+from trainers.qlib_data import content_hash, make_read_only
+
+
+class DatasetFetchError(RuntimeError):
+    """The dataset could not be fetched, or what arrived does not match its content hash."""
+
+
+class _ResponseReader:
+    """A file-like view of a streamed HTTP body, for tarfile's stream mode."""
+
+    def __init__(self, chunks: Any) -> None:
+        self.chunks, self.buf, self.bytes = chunks, b"", 0
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self.buf) < n:
+            try:
+                block = next(self.chunks)
+            except StopIteration:
+                break
+            self.buf += block
+            self.bytes += len(block)
+        if n < 0:
+            out, self.buf = self.buf, b""
+        else:
+            out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+
+def local_copy(api: TrainerAPI, dataset: dict[str, Any], cache: Path) -> tuple[Path, str | None]:
+    """The folder to give Qlib for ``dataset`` (its DatasetRef), and a note for the job log when it was fetched."""
+    digest = str(dataset["hash"])
+    if not digest.isalnum():
+        raise DatasetFetchError(f"dataset hash {digest!r} is not a hex digest")
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / digest
+    with (cache / f"{digest}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another job on this host may be fetching the same version
+        if target.is_dir():
+            return target, None
+        t0 = time.monotonic()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=cache))
+        try:
+            with api.client.stream("GET", f"/api/internal/datasets/{dataset['id']}/archive", timeout=300) as r:
+                if r.status_code != 200:
+                    raise DatasetFetchError(f"dataset {dataset['id']} download failed: HTTP {r.status_code}")
+                body = _ResponseReader(r.iter_bytes(1 << 20))
+                with tarfile.open(fileobj=body, mode="r|") as tar:  # type: ignore[call-overload]
+                    tar.extractall(tmp, filter="data")  # no absolute paths, no '..', no links out, no devices
+            got = content_hash(tmp)
+            if got != digest:
+                raise DatasetFetchError(
+                    f"dataset {dataset['id']} arrived with hash {got[:12]}…, expected {digest[:12]}…")
+            make_read_only(tmp)
+            tmp.rename(target)
+        except BaseException:
+            for p in [tmp, *tmp.rglob("*")]:
+                p.chmod(0o755)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        took, mb = time.monotonic() - t0, body.bytes / 1e6
+        return target, f"fetched dataset {dataset['name']}@v{dataset['version']} ({mb:.1f} MB, {took:.1f} s)"
