@@ -56,6 +56,8 @@ async def viewer(ws_url: str, token: str, out: list[tuple[float, float]], stall_
 
 
 Samples = list[tuple[float, float]]  # (printed at, latency)
+STALL_S = 10.0
+STALL: list[float] = []  # [from, to]: wall-clock span of the stalled viewer's stall
 
 
 async def run(submit: Callable[[], int], bases: list[str], token: str, jobs: int, lines: int,
@@ -76,7 +78,8 @@ async def run(submit: Callable[[], int], bases: list[str], token: str, jobs: int
             tasks.append(asyncio.create_task(viewer(f"{ws[k]}/ws/train/{j}", token, by_api[k])))
             n += 1
         if len(ids) == 1:
-            tasks.append(asyncio.create_task(viewer(f"{ws[0]}/ws/train/{j}", token, stalled, stall_s=10.0)))
+            STALL[:] = [time.time(), time.time() + STALL_S]
+            tasks.append(asyncio.create_task(viewer(f"{ws[0]}/ws/train/{j}", token, stalled, stall_s=STALL_S)))
     counts = await asyncio.gather(*tasks)
     live, history = sum(c[0] for c in counts), sum(c[1] for c in counts)
     print(f"viewers received {live + history} lines (expected {lines * len(tasks)}): {live} live, {history} printed "
@@ -138,6 +141,10 @@ def bench(args: argparse.Namespace, extra: dict[str, str]) -> int:
                 print("  " + summary(f"viewers on API process {i + 1} ({role})", [lat for _, lat in samples]))
         print(summary("the stalled viewer", stalled)
               + "  (it caught up after its stall; the others' numbers above include that period)")
+        during = [lat for t, lat in got if STALL[0] <= t <= STALL[1]]
+        after = [lat for t, lat in got if t > STALL[1]]
+        print(f"the others' p95 while that viewer was stalled: {pct(during, .95):.3f}s ({len(during)} lines); "
+              f"after: {pct(after, .95):.3f}s ({len(after)} lines)")
         t0 = min(t for t, _ in got)
         windows: dict[int, list[float]] = {}
         for t, lat in got:

@@ -77,8 +77,12 @@ class BrokerSettings(BaseModel):
     default_queue: str = Field("cpu", description="Queue jobs go to unless they name one.")
     polling_interval_s: float = Field(0.1, description="Polling interval of the filesystem transport.")
     visibility_timeout_s: int = Field(
-        43_200, description="Redis visibility timeout; must exceed the longest job."
+        3600, description="Redis redelivers a message that a worker took but never started within this time "
+        "(the worker died holding it). Running jobs hold no message, so this need not exceed the longest job."
     )
+    transport_options: dict[str, Any] = Field(
+        default_factory=dict, description="Extra kombu transport options (JSON), laid over the platform's own: "
+        "e.g. Redis Sentinel's master_name, or unacked_restore_interval.")
 
 
 class StorageSettings(BaseModel):

@@ -36,6 +36,7 @@ class Cluster:
     queue: str
     root: Path
     hosts: netns.Hosts | None = None  # None: workers share the test machine's network and files
+    worker_env: dict[str, str] = field(default_factory=dict)
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)
 
@@ -51,7 +52,8 @@ class Cluster:
             broker = broker.replace("127.0.0.1", self.hosts.gateway)
         env = {k: v for k, v in os.environ.items() if not k.startswith("QLP_")}
         env.update({"QLP_MODE": "distributed", "QLP_HOME": str(home), "QLP_SERVER__API_URL": api_url,
-                    "QLP_AUTH__TRAINER_TOKEN": token, "QLP_BROKER__URL": broker, "PYTHONUNBUFFERED": "1"})
+                    "QLP_AUTH__TRAINER_TOKEN": token, "QLP_BROKER__URL": broker, "PYTHONUNBUFFERED": "1",
+                    **self.worker_env})
         argv = [sys.executable, "-m", "platform_api.cli", "worker", "--queues", self.queue,
                 "--concurrency", str(concurrency), "--name", f"{name}@{name}-host"]
         if self.hosts is not None:
@@ -117,7 +119,8 @@ class Cluster:
             return [ln["line"] for ln in c.get(f"/api/train/{job_id}/logs", params={"limit": 10000}).json()["lines"]]
 
 
-def _cluster(root: Path, broker: str, concurrency: int = 2, separate_hosts: bool = True, **extra: str) -> Cluster:
+def _cluster(root: Path, broker: str, concurrency: int = 2, separate_hosts: bool = True,
+             worker_env: dict[str, str] | None = None, **extra: str) -> Cluster:
     """The API (`qlp up` with no embedded workers) and two workers, alpha and beta. ``separate_hosts``: each
     worker in its own network and mount namespaces when this machine allows it (root), else a warning."""
     queue = f"q{uuid.uuid4().hex[:10]}"
@@ -142,7 +145,7 @@ def _cluster(root: Path, broker: str, concurrency: int = 2, separate_hosts: bool
         if hosts is not None:
             hosts.close()
         raise
-    cluster = Cluster(api, broker, queue, root, hosts)
+    cluster = Cluster(api, broker, queue, root, hosts, dict(worker_env or {}))
     try:
         cluster.start_worker("alpha", concurrency)
         cluster.start_worker("beta", concurrency)
@@ -156,7 +159,10 @@ def _cluster(root: Path, broker: str, concurrency: int = 2, separate_hosts: bool
 def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if not port_open("127.0.0.1", 6379):
         service_missing("Redis at 127.0.0.1:6379")
-    cluster = _cluster(tmp_path_factory.mktemp("redis-cluster"), REDIS_URL + "/12")
+    # a short visibility timeout: a job that outlives it must still be delivered once (see the long-job test)
+    vt = {"QLP_BROKER__VISIBILITY_TIMEOUT_S": "3",  # and kombu looks for overdue messages every second
+          "QLP_BROKER__TRANSPORT_OPTIONS": json.dumps({"unacked_restore_interval": 1, "unacked_restore_throttle": 1})}
+    cluster = _cluster(tmp_path_factory.mktemp("redis-cluster"), REDIS_URL + "/12", worker_env=vt, **vt)
     yield cluster
     cluster.stop()
 
@@ -231,6 +237,18 @@ def test_live_logs_from_a_second_api_process(redis_cluster: Cluster, tmp_path: P
         assert "running" in [f["state"] for f in frames if f["type"] == "status"]
     finally:
         second.stop()
+
+
+def test_a_long_job_is_delivered_once(redis_cluster: Cluster) -> None:
+    """The job runs for 4 times the broker's visibility timeout (3 s here, hours in production): its message was
+    acknowledged when it started, so Redis never hands it to another worker."""
+    job = redis_cluster.submit(kind="probe", probe={"lines": 60, "rate": 5})
+    done = redis_cluster.api.wait_job(job["id"], timeout=90)
+    assert done["state"] == "succeeded" and done["attempt"] == 1
+    time.sleep(4)  # past one more visibility timeout after the end
+    logs = "".join((redis_cluster.root / f"worker-{w}.log").read_text() for w in ("alpha", "beta"))
+    received = [ln for ln in logs.splitlines() if f"qlp.run_job[job-{job['id']}-" in ln and ln.endswith("received")]
+    assert len(received) == 1, received
 
 
 def test_worker_registry(redis_cluster: Cluster) -> None:

@@ -1,5 +1,12 @@
-"""The Celery application shared by the API (producer) and trainer workers: broker from settings,
-late acks, one task at a time per process, no result backend (the job table holds state)."""
+"""The Celery application shared by the API (producer) and trainer workers: broker from settings, one task
+at a time per process, no result backend (the job table holds state).
+
+A task's message is acknowledged when a worker process starts it, not when the job ends: a job that trains
+for hours holds no unacknowledged message, so Redis's visibility timeout and RabbitMQ's consumer_timeout never
+send it to a second worker. What happens when a worker dies mid-job is ours to decide: its heartbeat stops,
+the API's reaper marks the attempt lost and sends the job again (``platform_api.jobs.service.reap_lost``); a
+message lost before any worker claimed the job is sent again by ``redispatch_stale``. A message delivered twice
+is harmless: only one worker wins the claim."""
 
 from __future__ import annotations
 
@@ -17,9 +24,9 @@ def celery_config(settings: Settings) -> dict[str, Any]:
     conf: dict[str, Any] = {
         "broker_url": url,
         "task_default_queue": settings.broker.default_queue,
-        "task_acks_late": True,
-        "task_reject_on_worker_lost": True,
+        "task_acks_late": False,
         "worker_prefetch_multiplier": 1,
+        "worker_cancel_long_running_tasks_on_connection_loss": False,  # a broker blip never stops a job
         "task_ignore_result": True,
         "worker_lost_wait": 2.0,
         "broker_connection_retry_on_startup": True,
@@ -41,10 +48,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         for sub in ("messages", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
     elif url.startswith(("redis://", "rediss://")):
+        conf["worker_disable_prefetch"] = True  # take a message only when a process is free to start it
         conf["broker_transport_options"] = {
             "visibility_timeout": settings.broker.visibility_timeout_s,
             "queue_order_strategy": "priority",
         }
+    if settings.broker.transport_options:
+        conf["broker_transport_options"] = {**conf.get("broker_transport_options", {}),
+                                            **settings.broker.transport_options}
     return conf
 
 

@@ -4,6 +4,7 @@ and the reaper that notices jobs whose worker went silent."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,7 +75,8 @@ def dispatch(settings: Settings, job_id: int, queue: str, priority: int = 5) -> 
     A message is only a wake-up: the job table decides. If the broker is down the job stays queued and the
     reaper sends it again; a duplicate message finds the job claimed and is dropped."""
     try:
-        make_celery(settings).send_task(RUN_JOB_TASK, args=[job_id], queue=queue, priority=priority)
+        make_celery(settings).send_task(RUN_JOB_TASK, args=[job_id], queue=queue, priority=priority,
+                                        task_id=f"job-{job_id}-{uuid.uuid4().hex[:12]}")  # greppable in logs
     except Exception as exc:
         log.warning("dispatch of job %s failed (%s); the reaper will retry", job_id, type(exc).__name__)
         return False
