@@ -262,40 +262,51 @@ def test_worker_registry(redis_cluster: Cluster) -> None:
     assert {w["name"] for w in status["workers"]} >= set(workers)
 
 
+def _start_training(cluster: Cluster, dataset: str, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A real Qlib job on a fresh dataset (its own seed: its own content hash, so no host has it cached), once its
+    MLflow run exists; returns (the job as submitted, the job now)."""
+    with cluster.api.client() as c:
+        ds = c.post("/api/data/datasets", json={"name": dataset, "source": {
+            "kind": "synthetic", "n_instruments": 20, "years": 3, "seed": seed}}).json()
+    job = cluster.submit(config_text=DEMO_YAML.read_text(), dataset_id=ds["id"], experiment_name=dataset)
+    t0 = time.monotonic()
+    while True:
+        with cluster.api.client() as c:
+            cur = c.get(f"/api/train/{job['id']}").json()
+        if cur["mlflow_run_id"] and any(ln.startswith("[qlp] job info logged") for ln in cluster.logs(job["id"])):
+            return job, cur
+        assert time.monotonic() - t0 < 120, cur
+        time.sleep(0.3)
+
+
+def _mlflow(cluster: Cluster) -> Any:
+    from mlflow.tracking import MlflowClient
+
+    return MlflowClient(f"http://127.0.0.1:{cluster.api.env['QLP_MLFLOW__PORT']}/mlflow")
+
+
 def test_cancel_on_another_worker_within_5s(redis_cluster: Cluster) -> None:
-    job = redis_cluster.submit(kind="probe", probe={"lines": 10_000, "rate": 20})
-    redis_cluster.api.wait_job(job["id"], states=("running",), timeout=30)
-    time.sleep(1)
+    """Cancel a Qlib job training on another host: its process group stops within 5 s, the run is KILLED."""
+    job, cur = _start_training(redis_cluster, "cancel", seed=1)
     with redis_cluster.api.client() as c:
         t0 = time.monotonic()
         assert c.post(f"/api/train/{job['id']}/cancel").status_code == 200
     done = redis_cluster.api.wait_job(job["id"], timeout=30)
     assert done["state"] == "cancelled" and time.monotonic() - t0 < 5
+    assert _mlflow(redis_cluster).get_run(cur["mlflow_run_id"]).info.status == "KILLED"
+    assert any("cancel requested: stopping the workflow" in ln for ln in redis_cluster.logs(job["id"]))
 
 
 def test_worker_killed_mid_training_job(redis_cluster: Cluster) -> None:
     """SIGKILL the worker running a real Qlib job: the attempt's MLflow run ends FAILED, the job is queued again
     and succeeds on the other worker; never two attempts at once."""
-    from mlflow.tracking import MlflowClient
-
-    with redis_cluster.api.client() as c:
-        ds = c.post("/api/data/datasets", json={"name": "chaos", "source": {
-            "kind": "synthetic", "n_instruments": 20, "years": 3}}).json()
-    job = redis_cluster.submit(config_text=DEMO_YAML.read_text(), dataset_id=ds["id"], experiment_name="chaos")
-    t0 = time.monotonic()
-    while True:
-        with redis_cluster.api.client() as c:
-            cur = c.get(f"/api/train/{job['id']}").json()
-        if cur["mlflow_run_id"] and any(ln.startswith("[qlp] job info logged") for ln in redis_cluster.logs(job["id"])):
-            break
-        assert time.monotonic() - t0 < 120, cur
-        time.sleep(0.3)
+    job, cur = _start_training(redis_cluster, "chaos", seed=2)
     first_run, victim = cur["mlflow_run_id"], cur["worker"].split("@")[0]
     redis_cluster.kill_worker(victim)
     done = redis_cluster.api.wait_job(job["id"], timeout=240)
     assert done["state"] == "succeeded", done["error"]
     assert done["attempt"] == 2 and not done["worker"].startswith(victim)
-    client = MlflowClient(f"http://127.0.0.1:{redis_cluster.api.env['QLP_MLFLOW__PORT']}/mlflow")
+    client = _mlflow(redis_cluster)
     lost = client.get_run(first_run)
     assert lost.info.status == "FAILED" and "lost" in lost.data.tags["qlp.end_reason"]
     assert client.get_run(done["mlflow_run_id"]).info.status == "FINISHED"

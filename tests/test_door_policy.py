@@ -118,7 +118,10 @@ def test_api_tokens_lifecycle(api: Api) -> None:
     listed = api.client.get("/api/auth/tokens", headers=h).json()
     assert [t["id"] for t in listed] == [created["id"]] and "token" not in listed[0]
     th = {"Authorization": f"Bearer {token}"}
+    assert listed[0]["last_used_at"] is None
     assert api.client.get("/api/auth/me", headers=th).json()["username"] == "researcher"
+    used = api.client.get("/api/auth/tokens", headers=h).json()[0]["last_used_at"]
+    assert used is not None  # recorded in its own write after the GET's reading session
     # a read-scoped token of a researcher acts as a viewer
     assert api.client.post("/api/train", json={"config_text": "task: {}", "dataset_id": 1},
                            headers=th).status_code == 403

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi import HTTPException, status
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from platform_api.auth import repository as repo
@@ -22,6 +26,7 @@ from platform_api.auth.security import (
     new_opaque_token,
     verify_password,
 )
+from platform_api.db import WRITE_OPTION, after_commit
 from platform_api.settings import Settings
 
 MIN_PASSWORD = 10
@@ -32,6 +37,8 @@ COMMON_PASSWORDS = frozenset(
         "qwerty12345", "1q2w3e4r5t", "passw0rd123", "abc1234567", "0123456789", "1111111111",
     }
 )
+
+log = logging.getLogger("qlp.auth")
 
 
 def check_password_policy(password: str, username: str = "") -> None:
@@ -202,7 +209,19 @@ def principal_from_api_token(session: Session, raw: str) -> Principal:
     user = repo.get_user(session, row.user_id)
     if user is None or not user.is_active:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "user is disabled", {"WWW-Authenticate": "Bearer"})
-    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
-        row.last_used_at = now  # at most one write a minute per token
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:  # at most once a minute
+        # its own short write, after the request's unit of work: a GET's session only reads (on SQLite, turning
+        # a reader into a writer mid-transaction fails at once when another writer got in between)
+        engine, token_id = session.get_bind(), row.id
+        after_commit(session, lambda: _touch_token(engine, token_id, now))
     return Principal(user=user, role=lower_role(user.role, SCOPE_ROLE[row.scope]), via="token",
                      areas=frozenset(row.areas), token_id=row.id)
+
+
+def _touch_token(engine: Any, token_id: int, when: datetime) -> None:
+    """Best effort: a busy database costs a stale last_used_at, never a failed request."""
+    try:
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            conn.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))
+    except SQLAlchemyError as exc:
+        log.debug("last_used_at of token %s not recorded: %s", token_id, exc)
