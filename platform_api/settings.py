@@ -80,6 +80,9 @@ class BrokerSettings(BaseModel):
         3600, description="Redis redelivers a message that a worker took but never started within this time "
         "(the worker died holding it). Running jobs hold no message, so this need not exceed the longest job."
     )
+    consumer_timeout_s: float = Field(
+        7 * 24 * 3600, gt=0, description="RabbitMQ 3.11.15+: how long a worker may hold a job's message (the "
+        "job's run time) before the broker takes it back; older servers use their own consumer_timeout.")
     transport_options: dict[str, Any] = Field(
         default_factory=dict, description="Extra kombu transport options (JSON), laid over the platform's own: "
         "e.g. Redis Sentinel's master_name, or unacked_restore_interval.")

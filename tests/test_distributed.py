@@ -39,8 +39,9 @@ class Cluster:
     worker_env: dict[str, str] = field(default_factory=dict)
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)
+    queues_used: set[str] = field(default_factory=set)
 
-    def start_worker(self, name: str, concurrency: int = 2) -> None:
+    def start_worker(self, name: str, concurrency: int = 2, queues: list[str] | None = None) -> None:
         """A worker as another host would run it: its own data folder, no database settings, no signing key;
         with ``hosts``, its own network namespace (the API and broker only over the network) and no view of the
         API's data folder."""
@@ -54,7 +55,9 @@ class Cluster:
         env.update({"QLP_MODE": "distributed", "QLP_HOME": str(home), "QLP_SERVER__API_URL": api_url,
                     "QLP_AUTH__TRAINER_TOKEN": token, "QLP_BROKER__URL": broker, "PYTHONUNBUFFERED": "1",
                     **self.worker_env})
-        argv = [sys.executable, "-m", "platform_api.cli", "worker", "--queues", self.queue,
+        queues = queues or [self.queue]
+        self.queues_used.update(queues)
+        argv = [sys.executable, "-m", "platform_api.cli", "worker", "--queues", ",".join(queues),
                 "--concurrency", str(concurrency), "--name", f"{name}@{name}-host"]
         if self.hosts is not None:
             if name not in self.namespaces:
@@ -90,6 +93,15 @@ class Cluster:
             time.sleep(0.5)
         raise AssertionError(f"workers {names} never reported")
 
+    def stop_worker(self, name: str) -> None:
+        proc = self.workers.pop(name)
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
     def kill_worker(self, name: str) -> None:
         proc = self.workers.pop(name)
         os.killpg(proc.pid, signal.SIGKILL)
@@ -108,7 +120,8 @@ class Cluster:
         if self.hosts is not None:
             self.hosts.close()
         if self.broker.startswith("amqp"):  # leave no queue behind on the machine's RabbitMQ
-            subprocess.run(["rabbitmqctl", "delete_queue", self.queue], capture_output=True, timeout=60)
+            for queue in self.queues_used:
+                subprocess.run(["rabbitmqctl", "delete_queue", queue], capture_output=True, timeout=60)
 
     def submit(self, **body: Any) -> dict[str, Any]:
         with self.api.client() as c:
@@ -252,17 +265,25 @@ def test_live_logs_from_a_second_api_process(cluster: Cluster, tmp_path: Path) -
 
 
 def test_a_long_job_is_delivered_once(cluster: Cluster) -> None:
-    """A running job holds no unacknowledged message: its message was acknowledged when it started, so neither
-    Redis's visibility timeout (3 s here, against a 12 s job) nor RabbitMQ's consumer_timeout (30 min) hands it
-    to a second worker, however long it trains."""
+    """A job that outlives the broker's redelivery timer is delivered once. Redis: its message was acknowledged
+    when it started, so the visibility timeout (3 s here, against a 12 s job) never fires for it. RabbitMQ: see
+    ``trainers.celery_app``; what the test can see is the consumers' settings at the broker."""
     job = cluster.submit(kind="probe", probe={"lines": 60, "rate": 5})
     cluster.api.wait_job(job["id"], states=("running",), timeout=30)
     if cluster.broker.startswith("amqp"):
+        # RabbitMQ: late acks, so the running job's message is the only one held (nothing waits behind it on a
+        # busy worker), and every consumer asked for a delivery timeout of days (honoured by 3.11.15+)
         time.sleep(1)
-        out = subprocess.run(["rabbitmqctl", "list_queues", "-q", "--no-table-headers", "name",
-                              "messages_unacknowledged"], capture_output=True, text=True, timeout=60, check=True)
-        unacked = dict(line.split("\t") for line in out.stdout.strip().splitlines())
-        assert unacked[cluster.queue] == "0", unacked[cluster.queue]
+        out = _rabbitmqctl("list_queues", "name", "messages_unacknowledged")
+        unacked = dict(line.split("\t") for line in out.splitlines())
+        assert unacked[cluster.queue] == "1", unacked[cluster.queue]
+        consumers = [ln for ln in _rabbitmqctl("list_consumers", "queue_name", "ack_required", "arguments")
+                     .splitlines() if ln.startswith(cluster.queue + "\t")]
+        assert len(consumers) == 2, consumers  # one per worker host
+        for line in consumers:
+            _, ack_required, args = line.split("\t")
+            assert ack_required == "true" and "x-consumer-timeout" in args
+            assert str(7 * 24 * 3600 * 1000) in args, args
     done = cluster.api.wait_job(job["id"], timeout=90)
     assert done["state"] == "succeeded" and done["attempt"] == 1
     if cluster.broker.startswith("redis"):
@@ -270,6 +291,31 @@ def test_a_long_job_is_delivered_once(cluster: Cluster) -> None:
     logs = "".join((cluster.root / f"worker-{w}.log").read_text() for w in ("alpha", "beta"))
     received = [ln for ln in logs.splitlines() if f"qlp.run_job[job-{job['id']}-" in ln and ln.endswith("received")]
     assert len(received) == 1, received
+
+
+def _rabbitmqctl(*args: str) -> str:
+    return subprocess.run(["rabbitmqctl", args[0], "-q", "--no-table-headers", *args[1:]], capture_output=True,
+                          text=True, timeout=60, check=True).stdout.strip()
+
+
+def test_named_queue_and_priority(cluster: Cluster) -> None:
+    """Jobs sent to a named queue run only on the worker that serves it; while its one process is busy, waiting
+    jobs start highest priority first, whatever order they were submitted in."""
+    solo = cluster.queue + "-solo"
+    cluster.start_worker("gamma", concurrency=1, queues=[solo])
+    try:
+        blocker = cluster.submit(queue=solo, kind="probe", probe={"lines": 30, "rate": 10})
+        cluster.api.wait_job(blocker["id"], states=("running",), timeout=30)
+        low = [cluster.submit(queue=solo, kind="probe", probe={"lines": 1, "rate": 100}, priority=1)["id"]
+               for _ in range(3)]
+        high = [cluster.submit(queue=solo, kind="probe", probe={"lines": 1, "rate": 100}, priority=8)["id"]
+                for _ in range(3)]
+        done = wait_all(cluster, [blocker["id"], *low, *high], timeout=120)
+        assert all(j["state"] == "succeeded" and j["worker"] == "gamma@gamma-host" for j in done), done
+        order = [j["id"] for j in sorted(done[1:], key=lambda j: j["started_at"])]
+        assert set(order[:3]) == set(high) and set(order[3:]) == set(low), (order, high, low)
+    finally:
+        cluster.stop_worker("gamma")
 
 
 def test_worker_registry(cluster: Cluster) -> None:

@@ -17,7 +17,7 @@ from celery.signals import worker_ready, worker_shutdown
 
 from platform_api.settings import Settings, get_settings
 from trainers.api_client import TrainerAPI
-from trainers.celery_app import RUN_JOB_TASK, make_celery
+from trainers.celery_app import RUN_JOB_TASK, make_celery, worker_queues
 from trainers.executor import JobExecutor
 
 log = logging.getLogger("qlp.trainer")
@@ -111,6 +111,7 @@ def main(queues: list[str], concurrency: int, name: str | None, loglevel: str = 
     """Run a worker in this process (blocks until it is stopped)."""
     node = name or f"qlp-{os.getpid()}@{socket.gethostname()}"
     settings.storage.scratch_dir.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+    app.conf.task_queues = worker_queues(settings, queues)
     app.worker_main(
         [
             "worker",

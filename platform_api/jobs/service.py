@@ -35,7 +35,7 @@ from platform_api.jobs.schemas import (
     TrainRequest,
 )
 from platform_api.settings import Settings
-from trainers.celery_app import RUN_JOB_TASK, make_celery
+from trainers.celery_app import RUN_JOB_TASK, celery_priority, make_celery
 from trainers.workflow_config import ConfigError, apply_overrides, config_hash, load_config, validate_config
 
 log = logging.getLogger("qlp.jobs")
@@ -75,7 +75,8 @@ def dispatch(settings: Settings, job_id: int, queue: str, priority: int = 5) -> 
     A message is only a wake-up: the job table decides. If the broker is down the job stays queued and the
     reaper sends it again; a duplicate message finds the job claimed and is dropped."""
     try:
-        make_celery(settings).send_task(RUN_JOB_TASK, args=[job_id], queue=queue, priority=priority,
+        make_celery(settings).send_task(RUN_JOB_TASK, args=[job_id], queue=queue,
+                                        priority=celery_priority(settings, priority),
                                         task_id=f"job-{job_id}-{uuid.uuid4().hex[:12]}")  # greppable in logs
     except Exception as exc:
         log.warning("dispatch of job %s failed (%s); the reaper will retry", job_id, type(exc).__name__)
