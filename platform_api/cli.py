@@ -171,7 +171,8 @@ def _supervise_worker(argv: list[str]) -> int:
 
 @app.command()
 def worker(
-    queues: Annotated[str, typer.Option(help="Comma-separated queues to consume.")] = "cpu",
+    queues: Annotated[str, typer.Option("--queues", "--queue", "-Q",
+                                        help="Queue(s) to consume, comma-separated: cpu, gpu, any name.")] = "cpu",
     concurrency: Annotated[int, typer.Option(help="Jobs run at once.")] = 1,
     name: Annotated[str | None, typer.Option(help="Worker node name (name@host).")] = None,
 ) -> None:
