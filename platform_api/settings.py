@@ -126,6 +126,10 @@ class ServerSettings(BaseModel):
         default_factory=list, description="Origins allowed by CORS; empty: same-origin only."
     )
     ws_ping_interval_s: float = Field(15.0, description="Server ping interval on WebSockets.")
+    ws_queue_batches: int = Field(
+        1000, ge=1, description="Log batches queued for one WebSocket follower before a stalled one is closed (4408).")
+    ws_send_timeout_s: float = Field(
+        30.0, gt=0, description="A WebSocket follower that takes no frame for this long is closed (4408).")
     allowed_hosts: list[str] = Field(
         default_factory=lambda: ["127.0.0.1", "localhost", "[::1]"],
         description="Host headers the API answers (DNS-rebinding guard); add the public name; ['*'] turns it off.",

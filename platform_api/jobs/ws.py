@@ -6,7 +6,7 @@ carry consecutive lines (``{"type": "logs", "job_id", "lines": [{"seq", "ts", "l
 ``status`` frame on each state change, pings on its own every few seconds, and an ``end`` frame once the job
 is final and drained. Close codes: 4400 protocol error, 4401 not authenticated, 4404 no such job, 4408 the
 client reads too slowly (its bounded queue overflowed, or a frame could not be delivered within
-SEND_TIMEOUT_S), 1000 done. A slow client only ever delays itself."""
+ws_send_timeout_s), 1000 done. A slow client only ever delays itself."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from anyio import to_thread
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
@@ -29,12 +29,11 @@ from platform_api.settings import Settings
 router = APIRouter()
 BATCH = 500
 FIRST_MESSAGE_TIMEOUT_S = 10.0
-SEND_TIMEOUT_S = 30.0
-QUEUE_ITEMS = 1000  # batches per follower (minutes of a busy job's output) before a stalled client is closed
+CLOSE_GRACE_S = 300.0  # how long a stalled client's 4408 close frame waits for it to read again
 
 
-async def _send(websocket: WebSocket, frame: Frame) -> None:
-    await asyncio.wait_for(websocket.send_json(frame), SEND_TIMEOUT_S)
+async def _send(websocket: WebSocket, frame: Frame, timeout_s: float) -> None:
+    await asyncio.wait_for(websocket.send_json(frame), timeout_s)
 
 
 def _authenticate(settings: Settings, token: str, job_id: int) -> int:
@@ -66,7 +65,7 @@ Item = tuple[str, int, list[Frame]]
 class _Sub:
     """One follower's bounded queue of items from its job's feed."""
 
-    queue: asyncio.Queue[Item] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_ITEMS))
+    queue: asyncio.Queue[Item]
     overflowed: bool = False
 
 
@@ -138,7 +137,7 @@ def _join(job_id: int, settings: Settings) -> tuple[_JobFeed, _Sub]:
     feed = _feeds.get(key)
     if feed is None or feed.task.done():
         feed = _feeds[key] = _JobFeed(job_id, settings, key)
-    sub = _Sub()
+    sub = _Sub(asyncio.Queue(maxsize=settings.server.ws_queue_batches))  # minutes of a busy job's output
     feed.subs.add(sub)
     return feed, sub
 
@@ -175,7 +174,7 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
     last_sent = [time.monotonic()]
 
     async def send(frame: Frame) -> None:
-        await _send(websocket, frame)
+        await _send(websocket, frame, settings.server.ws_send_timeout_s)
         last_sent[0] = time.monotonic()
 
     async def status(state: str) -> None:
@@ -231,9 +230,11 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
                 await send_lines(fresh)
                 offset = fresh[-1]["seq"] + 1
             await status(state)
-    except TimeoutError:
+    except TimeoutError:  # a frame waited ws_send_timeout_s: the client stopped reading
+        feed.subs.discard(sub)  # it gets nothing more; the close frame goes out if and when it reads again
         with contextlib.suppress(Exception):
-            await websocket.close(code=4408, reason="client too slow")
+            await asyncio.wait_for(websocket.close(code=4408, reason="client too slow; reconnect from your offset"),
+                                   CLOSE_GRACE_S)
     except (WebSocketDisconnect, RuntimeError):
         return
     finally:
