@@ -216,7 +216,7 @@ def test_workers_are_separate_hosts(cluster: Cluster) -> None:
     API's data folder (datasets, database, secrets) is empty."""
     hosts = cluster.hosts
     if hosts is None:
-        pytest.skip("network namespaces are not available here")
+        service_missing(f"network namespaces for the worker hosts ({netns.available()})")
     code = ("import json, os, socket, sys\n"
             "def reach(h, p):\n"
             "    try:\n"
