@@ -64,10 +64,6 @@ class JobHub:
             if not subs:
                 self._subs.pop(job_id, None)
 
-    def watched(self, job_id: int) -> bool:
-        with self.lock:
-            return job_id in self._subs
-
     def notify_all(self) -> None:
         """Every watched job re-reads the database (after the event bus was away)."""
         with self.lock:

@@ -57,6 +57,24 @@ def _read(settings: Settings, job_id: int, offset: int) -> tuple[str, list[Frame
     return state, lines, log_count
 
 
+def _run_from(frames: list[Frame], cursor: int, skip_holes: bool) -> tuple[list[Frame], int, bool]:
+    """The frames (in sequence order) that continue ``cursor`` without a gap, the cursor after them, and whether
+    a gap stopped the run. Frames before ``cursor`` are dropped. ``skip_holes``: the job is over, so a gap
+    will never fill and the run goes on past it."""
+    run: list[Frame] = []
+    for frame in frames:
+        seq = frame["seq"]
+        if seq < cursor:
+            continue
+        if seq > cursor:
+            if not skip_holes:
+                return run, cursor, True  # a batch is still in flight
+            cursor = seq
+        run.append(frame)
+        cursor += 1
+    return run, cursor, False
+
+
 #: (state, log_count, lines): lines are contiguous and in order; empty on a state change only
 Item = tuple[str, int, list[Frame]]
 
@@ -98,28 +116,15 @@ class _JobFeed:
                         await asyncio.wait_for(self.inbox.event.wait(), self.settings.server.log_poll_s)
                     need_read = not self.inbox.event.is_set()  # the timer: look for other processes' lines
                 batches, changed = self.inbox.take()
-                need_read = need_read or changed
-                fresh: list[Frame] = []
-                for batch in batches:
-                    for frame in batch:
-                        if frame["seq"] == cursor:
-                            fresh.append(frame)
-                            cursor += 1
-                        elif frame["seq"] > cursor:
-                            need_read = True  # a hole: an earlier batch is not here (yet)
-                            break
+                fresh, cursor, hole = _run_from([f for b in batches for f in b], cursor, skip_holes=False)
+                need_read = need_read or changed or hole  # a hole: an earlier batch is not here (yet)
                 if fresh:
                     log_count = max(log_count, cursor)
                     self.publish((state, log_count, fresh))
                 if not need_read:
                     continue
                 state, frames, log_count = await to_thread.run_sync(_read, self.settings, self.job_id, cursor)
-                fresh = []
-                for frame in frames:  # only the contiguous part: a later batch may still fill a hole
-                    if frame["seq"] != cursor and state not in JobState.FINAL:
-                        break
-                    fresh.append(frame)
-                    cursor = frame["seq"] + 1
+                fresh, cursor, _ = _run_from(frames, cursor, skip_holes=state in JobState.FINAL)
                 if fresh or state != last_state:
                     self.publish((state, log_count, fresh))
                     last_state = state
@@ -190,14 +195,7 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
         while True:
             state, frames, log_count = await to_thread.run_sync(_read, settings, job_id, offset)
             await status(state)
-            out: list[Frame] = []
-            for frame in frames:
-                if frame["seq"] != offset:
-                    if state not in JobState.FINAL:
-                        break  # a batch is still in flight
-                    offset = frame["seq"]  # the job is over: the hole will never fill
-                out.append(frame)
-                offset += 1
+            out, offset, _ = _run_from(frames, offset, skip_holes=state in JobState.FINAL)
             if out:
                 await send_lines(out)
             if len(out) < BATCH:
@@ -225,10 +223,9 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
                 return
             if frames and frames[0]["seq"] > offset:
                 state, offset, log_count = await catch_up(offset)
-            fresh = [f for f in frames if f["seq"] >= offset]  # an item's lines are contiguous
-            if fresh and fresh[0]["seq"] == offset:
+            fresh, offset, _ = _run_from(frames, offset, skip_holes=False)
+            if fresh:
                 await send_lines(fresh)
-                offset = fresh[-1]["seq"] + 1
             await status(state)
     except TimeoutError:  # a frame waited ws_send_timeout_s: the client stopped reading
         feed.subs.discard(sub)  # it gets nothing more; the close frame goes out if and when it reads again
