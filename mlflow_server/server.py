@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
-from platform_api.proc import spawn
-from platform_api.settings import Settings
+from qlp_core.proc import spawn
+from qlp_core.settings import Settings
 
 
 class MLflowStartError(RuntimeError):

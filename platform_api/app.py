@@ -21,16 +21,16 @@ from platform_api.data.router import router as data_router
 from platform_api.db import configure_pool, prepare_database
 from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
-from platform_api.errors import RequestIdMiddleware, install_error_handlers
+from platform_api.errors import RequestIdMiddleware, install_error_handlers, operation_id
 from platform_api.jobs.bus import EventBus, channel_for
 from platform_api.jobs.router import internal as internal_router
 from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
 from platform_api.jobs.service import reap_lost, redispatch_stale
 from platform_api.jobs.ws import router as ws_router
-from platform_api.logging_setup import setup_logging
-from platform_api.settings import Settings, get_settings
 from platform_api.system.router import router as system_router
+from qlp_core.logging_setup import setup_logging
+from qlp_core.settings import Settings, get_settings
 
 log = logging.getLogger("qlp.api")
 REAP_EVERY_S = 5.0
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()

@@ -16,7 +16,7 @@ from platform_api.auth.principal import Principal
 from platform_api.auth.security import TokenError, decode_access_token
 from platform_api.auth.service import TOKEN_PREFIX, principal_from_api_token
 from platform_api.db import session_scope
-from platform_api.settings import Settings
+from qlp_core.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
 SESSION_COOKIE = "qlp_session"

@@ -1,8 +1,8 @@
-"""One error shape for every response (RFC 9457 problem details with a request id) and the request-id middleware."""
+"""One error shape for every response (RFC 9457 problem details with a request id and a machine-readable code), the
+handlers that map domain errors and HTTP errors to it, its OpenAPI documentation, and the request-id middleware."""
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import uuid
 from typing import Any
@@ -10,20 +10,17 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from platform_api.domain_errors import DomainError
+from qlp_core.logging_setup import RequestIdFilter, request_id_var
+from qlp_core.problems import ProblemCode, code_for_status
+
 log = logging.getLogger("qlp.api")
-request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 PROBLEM = "application/problem+json"
-
-
-class RequestIdFilter(logging.Filter):
-    """Adds the current request id to every log record."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
-        return True
 
 
 class RequestIdMiddleware:
@@ -51,15 +48,55 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
-def problem(status: int, title: str, detail: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of this API is answered."""
+
+    type: str = Field("about:blank", description="Always about:blank: ``code`` says what went wrong.")
+    title: str = Field(description="The HTTP status phrase.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str | list[dict[str, Any]] = Field(
+        description="What went wrong, for people; a list of field errors when the request did not match its schema.")
+    code: ProblemCode = Field(description="What went wrong, for programs: branch on this, never on ``detail``.")
+    request_id: str = Field(description="Quote it when reporting: the service log has the same id.")
+
+
+def problem(status: int, title: str, detail: Any = None, headers: dict[str, str] | None = None,
+            code: ProblemCode | None = None) -> JSONResponse:
     body = {
         "type": "about:blank",
         "title": title,
         "status": status,
         "detail": detail if detail is not None else title,
+        "code": str(code or code_for_status(status)),
         "request_id": request_id_var.get(),
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+_DESCRIPTIONS = {
+    400: "Bad request", 401: "Not authenticated", 403: "Not allowed for this role or token", 404: "Not found",
+    409: "Conflicts with the current state", 410: "Gone", 413: "Body too large",
+    422: "Refused: the request does not match its schema, or its content is not acceptable",
+    429: "Too many requests", 502: "A dependency is unreachable",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries for these error statuses, all answered as problem details."""
+    return {
+        s: {"model": Problem, "description": _DESCRIPTIONS.get(s, "Error"), "content": {PROBLEM: {}}}
+        for s in statuses
+    }
+
+
+#: Every authenticated route can answer these.
+AUTHED = (401, 403, 422)
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable, readable operation ids: ``<first tag>_<function name>``, e.g. ``jobs_submit``."""
+    tag = str(route.tags[0]).replace(" ", "_") if route.tags else "platform"
+    return f"{tag}_{route.name}"
 
 
 def _title(status: int) -> str:
@@ -72,6 +109,10 @@ def _title(status: int) -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return problem(exc.status, _title(exc.status), exc.detail, exc.headers, exc.code)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         return problem(exc.status_code, _title(exc.status_code), exc.detail, getattr(exc, "headers", None))
@@ -82,7 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
             for e in exc.errors()
         ]
-        return problem(422, "Unprocessable Content", errors)
+        return problem(422, "Unprocessable Content", errors, code=ProblemCode.VALIDATION_FAILED)
 
     @app.exception_handler(Exception)
     async def _unhandled(_: Request, exc: Exception) -> JSONResponse:
@@ -90,4 +131,5 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(500, "Internal Server Error", "internal error; quote the request id when reporting it")
 
 
-__all__ = ["HTTPException", "RequestIdFilter", "RequestIdMiddleware", "install_error_handlers", "problem"]
+__all__ = ["AUTHED", "HTTPException", "Problem", "RequestIdFilter", "RequestIdMiddleware", "install_error_handlers",
+           "operation_id", "problem", "problems"]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from platform_api.app import create_app
 from platform_api.auth.models import User
 from platform_api.db import session_scope
-from platform_api.settings import Settings
+from qlp_core.settings import Settings
 from tests.helpers import make_settings
 
 PASSWORD = "correct horse battery staple"

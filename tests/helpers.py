@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from platform_api.proc import die_with_parent
-from platform_api.settings import Settings
+from qlp_core.proc import die_with_parent
+from qlp_core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -84,7 +84,7 @@ class RunningPlatform:
     def start(self, timeout: float = 150) -> None:
         out = self.log.open("ab")
         # If the test process dies without its teardown, `qlp up` gets SIGTERM and stops its children.
-        self.proc = subprocess.Popen([sys.executable, "-m", "platform_api.cli", "up"], env=self.env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "qlp_cli", "up"], env=self.env,
                                      stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
                                      preexec_fn=lambda: die_with_parent(signal.SIGTERM))
         t0 = time.monotonic()

@@ -57,7 +57,7 @@ class Cluster:
                     **self.worker_env})
         queues = queues or [self.queue]
         self.queues_used.update(queues)
-        argv = [sys.executable, "-m", "platform_api.cli", "worker", "--queues", ",".join(queues),
+        argv = [sys.executable, "-m", "qlp_cli", "worker", "--queues", ",".join(queues),
                 "--concurrency", str(concurrency), "--name", f"{name}@{name}-host"]
         if self.hosts is not None:
             if name not in self.namespaces:
@@ -267,7 +267,7 @@ def test_live_logs_from_a_second_api_process(cluster: Cluster, tmp_path: Path) -
 def test_a_long_job_is_delivered_once(cluster: Cluster) -> None:
     """A job that outlives the broker's redelivery timer is delivered once. Redis: its message was acknowledged
     when it started, so the visibility timeout (3 s here, against a 12 s job) never fires for it. RabbitMQ: see
-    ``trainers.celery_app``; what the test can see is the consumers' settings at the broker."""
+    ``qlp_core.celery_contract``; what the test can see is the consumers' settings at the broker."""
     job = cluster.submit(kind="probe", probe={"lines": 60, "rate": 5})
     cluster.api.wait_job(job["id"], states=("running",), timeout=30)
     if cluster.broker.startswith("amqp"):

@@ -50,7 +50,7 @@ def mlflow_client(p: RunningPlatform) -> MlflowClient:
 
 def cli(p: RunningPlatform, *args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:
     env = dict(p.env, QLP_PASSWORD=p.password, COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "platform_api.cli", *args], env=env, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "qlp_cli", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
 

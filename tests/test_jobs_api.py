@@ -326,7 +326,7 @@ def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, datas
     keeps it read-only in its scratch folder; a second job on that host uses the copy."""
     from trainers.api_client import TrainerAPI
     from trainers.datasets import DatasetFetchError, local_copy
-    from trainers.qlib_data import content_hash
+    from qlp_core.qlib_data import content_hash
 
     url = f"/api/internal/datasets/{dataset['id']}/archive"
     assert api.client.get(url).status_code == 401

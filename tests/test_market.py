@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from trainers.market import generate_market
-from trainers.qlib_data import QlibFolderError, content_hash, describe_folder
+from qlp_core.qlib_data import QlibFolderError, content_hash, describe_folder
 
 
 def read_bin(path: Path) -> tuple[int, np.ndarray]:

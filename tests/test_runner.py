@@ -139,7 +139,7 @@ def test_demo_workflow_runs_and_is_logged(tmp_path: Path, market: Path) -> None:
     assert tags["qlp.dataset_version"] == "3"
     assert tags["qlp.dataset_hash"] == DATASET_HASH
     assert tags["qlp.user"] == "alice"
-    from trainers.workflow_config import config_hash
+    from qlp_core.workflow_config import config_hash
 
     assert tags["qlp.config_hash"] == config_hash(config_text)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from platform_api.settings import InsecureSettingsError, Settings
+from qlp_core.settings import InsecureSettingsError, Settings
 
 
 def test_nested_env_and_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

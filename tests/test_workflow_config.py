@@ -1,4 +1,4 @@
-"""Loading, overriding, vetting and flattening qrun-format workflow configs (trainers.workflow_config)."""
+"""Loading, overriding, vetting and flattening qrun-format workflow configs (qlp_core.workflow_config)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from trainers.workflow_config import (
+from qlp_core.workflow_config import (
     MAX_CONFIG_BYTES,
     ConfigError,
     apply_overrides,

@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from qlp_core.qlib_data import content_hash, make_read_only
 from trainers.api_client import TrainerAPI
-from trainers.qlib_data import content_hash, make_read_only
 
 
 class DatasetFetchError(RuntimeError):

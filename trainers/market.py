@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy.signal import lfilter
 
-from trainers.qlib_data import FIELDS, write_calendar, write_instruments, write_series
+from qlp_core.qlib_data import FIELDS, write_calendar, write_instruments, write_series
 
 
 def generate_market(

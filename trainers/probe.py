@@ -12,7 +12,7 @@ import yaml
 
 
 def main(argv: list[str]) -> int:
-    from platform_api.proc import die_with_parent
+    from qlp_core.proc import die_with_parent
 
     die_with_parent()
     spec = json.loads(Path(argv[0]).read_text())

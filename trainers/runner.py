@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from trainers.workflow_config import (
+from qlp_core.workflow_config import (
     ConfigError,
     apply_overrides,
     config_hash,
@@ -552,7 +552,7 @@ def write_result(path: str, result: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from platform_api.proc import die_with_parent
+    from qlp_core.proc import die_with_parent
 
     die_with_parent()  # the supervising worker died: do not run on as an orphan
     args = sys.argv[1:] if argv is None else argv

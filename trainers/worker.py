@@ -15,9 +15,9 @@ import psutil
 from celery import Task
 from celery.signals import worker_ready, worker_shutdown
 
-from platform_api.settings import Settings, get_settings
+from qlp_core.celery_contract import RUN_JOB_TASK, make_celery, worker_queues
+from qlp_core.settings import Settings, get_settings
 from trainers.api_client import TrainerAPI
-from trainers.celery_app import RUN_JOB_TASK, make_celery, worker_queues
 from trainers.executor import JobExecutor
 
 log = logging.getLogger("qlp.trainer")

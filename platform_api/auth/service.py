@@ -27,7 +27,7 @@ from platform_api.auth.security import (
     verify_password,
 )
 from platform_api.db import WRITE_OPTION, after_commit
-from platform_api.settings import Settings
+from qlp_core.settings import Settings
 
 MIN_PASSWORD = 10
 COMMON_PASSWORDS = frozenset(

@@ -10,7 +10,7 @@ from platform_api.configs import repository as repo
 from platform_api.configs.models import WorkflowConfig
 from platform_api.configs.schemas import ConfigCreate
 from platform_api.jobs.service import vet_config
-from trainers.workflow_config import config_hash
+from qlp_core.workflow_config import config_hash
 
 
 def create(session: Session, data: ConfigCreate, user: Principal) -> WorkflowConfig:

@@ -11,7 +11,7 @@ from platform_api.data import repository as repo
 from platform_api.data import service
 from platform_api.data.schemas import DatasetCreate, DatasetRead
 from platform_api.deps import CurrentUser, ResearcherUser, SessionDep, SettingsDep, TrainerAuth
-from trainers.qlib_data import tar_stream
+from qlp_core.qlib_data import tar_stream
 
 router = APIRouter(prefix="/api/data", tags=["data"])
 internal = APIRouter(prefix="/api/internal/datasets", tags=["trainer protocol"], include_in_schema=False)

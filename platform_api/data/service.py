@@ -13,9 +13,9 @@ from platform_api.auth.principal import Principal
 from platform_api.data import repository as repo
 from platform_api.data.models import Dataset
 from platform_api.data.schemas import DatasetCreate, FolderSource, SyntheticSource
-from platform_api.settings import Settings
+from qlp_core.qlib_data import QlibFolderError, content_hash, describe_folder, make_read_only
+from qlp_core.settings import Settings
 from trainers.market import generate_market
-from trainers.qlib_data import QlibFolderError, content_hash, describe_folder, make_read_only
 
 
 def _import_folder(settings: Settings, src: FolderSource, user: Principal, into: Path) -> dict[str, object]:

@@ -22,7 +22,7 @@ from platform_api.auth.principal import Principal
 from platform_api.db import session_scope
 from platform_api.deps import SESSION_COOKIE, principal_from_bearer, user_from_jwt
 from platform_api.door import policy
-from platform_api.settings import Settings
+from qlp_core.settings import Settings
 
 router = APIRouter(include_in_schema=False)
 HOP_BY_HOP = {

@@ -34,9 +34,9 @@ from platform_api.jobs.schemas import (
     RunInfo,
     TrainRequest,
 )
-from platform_api.settings import Settings
-from trainers.celery_app import RUN_JOB_TASK, celery_priority, make_celery
-from trainers.workflow_config import ConfigError, apply_overrides, config_hash, load_config, validate_config
+from qlp_core.celery_contract import RUN_JOB_TASK, celery_priority, make_celery
+from qlp_core.settings import Settings
+from qlp_core.workflow_config import ConfigError, apply_overrides, config_hash, load_config, validate_config
 
 log = logging.getLogger("qlp.jobs")
 DEFAULT_EXPERIMENT = "qlp-workflows"

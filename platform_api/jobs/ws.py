@@ -24,7 +24,7 @@ from platform_api.deps import user_from_token
 from platform_api.jobs import repository as repo
 from platform_api.jobs.hub import Frame, hub, line_frame
 from platform_api.jobs.models import JobState
-from platform_api.settings import Settings
+from qlp_core.settings import Settings
 
 router = APIRouter()
 BATCH = 500

@@ -16,8 +16,8 @@ from platform_api.db import session_scope
 from platform_api.deps import CurrentUser, SettingsDep
 from platform_api.jobs import repository as jobs_repo
 from platform_api.jobs.schemas import WorkerRead
-from platform_api.settings import Settings
-from trainers.celery_app import make_celery
+from qlp_core.celery_contract import make_celery
+from qlp_core.settings import Settings
 
 router = APIRouter(tags=["system"])
 WORKER_SEEN_S = 60

@@ -25,7 +25,7 @@ from typing import Any
 from celery import Celery
 from kombu import Exchange, Queue
 
-from platform_api.settings import Settings
+from qlp_core.settings import Settings
 
 RUN_JOB_TASK = "qlp.run_job"
 MAX_PRIORITY = 9

@@ -43,13 +43,13 @@ DENIED_MODULES: tuple[str, ...] = (
     "qlib.workflow.utils",
     # the platform's own worker side: running jobs, talking to the API, Celery, writing data folders
     "trainers.api_client",
-    "trainers.celery_app",
+    "qlp_core.celery_contract",
     "trainers.executor",
     "trainers.market",
-    "trainers.qlib_data",
+    "qlp_core.qlib_data",
     "trainers.runner",
     "trainers.worker",
-    "trainers.workflow_config",
+    "qlp_core.workflow_config",
 )
 # Exact modules (not their submodules) that are refused: qlib.init & co. (NFS mounts run shell commands),
 # the R recorder wrapper.

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import logging.handlers
 from pathlib import Path
 
-from platform_api.errors import RequestIdFilter
+#: The id of the request (or job) being served, set by the API's middleware; "-" outside one.
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds the current request id to every log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 

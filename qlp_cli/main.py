@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from platform_api.settings import Settings, get_settings, write_private
+from qlp_core.settings import Settings, get_settings, write_private
 
 app = typer.Typer(help="qlib-platform: Qlib workflows tracked in MLflow.", no_args_is_help=True)
 console = Console()
@@ -77,12 +77,12 @@ class Platform:
                     console.print(f"[red]{exc}[/]")
                     raise typer.Exit(1) from exc
                 console.print(f"MLflow ready at {s.tracking_uri} in {took:.1f}s")
-        from platform_api.proc import spawn
+        from qlp_core.proc import spawn
 
         for i in range(workers):
             name = f"embedded-{i + 1}@{os.uname().nodename}"
             proc = spawn(
-                [sys.executable, "-m", "platform_api.cli", "worker", "--name", name,
+                [sys.executable, "-m", "qlp_cli", "worker", "--name", name,
                  "--concurrency", str(s.server.worker_concurrency), "--queues", s.broker.default_queue],
                 log_path=s.storage.log_dir / f"worker-{i + 1}.log",
             )
@@ -91,7 +91,7 @@ class Platform:
             console.print(f"Started {workers} trainer worker(s); logs in {s.storage.log_dir}")
 
     def stop(self) -> None:
-        from platform_api.proc import stop
+        from qlp_core.proc import stop
 
         for name, proc in reversed(self.children):
             code = stop(proc, sig=signal.SIGTERM, timeout=10)
@@ -146,14 +146,14 @@ def _supervise_worker(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    from platform_api.proc import die_with_parent
+    from qlp_core.proc import die_with_parent
 
     die_with_parent(signal.SIGTERM)
     backoff = 1.0
     first = True
     while True:
         started = time.monotonic()
-        child = subprocess.Popen([sys.executable, "-m", "platform_api.cli", *argv],
+        child = subprocess.Popen([sys.executable, "-m", "qlp_cli", *argv],
                                  env={**os.environ, WORKER_CHILD_ENV: "1"})
         code = child.wait()
         if stopping:
@@ -180,8 +180,8 @@ def worker(
 
     The Celery worker runs in a child process that is started again if it dies on its own (Celery gives up
     on some broker failures, e.g. a Redis restart); SIGTERM/SIGINT stop it for good."""
-    from platform_api.logging_setup import setup_logging
-    from platform_api.proc import die_with_parent
+    from qlp_core.logging_setup import setup_logging
+    from qlp_core.proc import die_with_parent
 
     if not os.environ.get(WORKER_CHILD_ENV):
         raise typer.Exit(_supervise_worker(sys.argv[1:]))
@@ -393,12 +393,12 @@ def demo(
     settings = get_settings()
     started: subprocess.Popen[bytes] | None = None
     if not _api_up(settings):
-        from platform_api.proc import spawn
+        from qlp_core.proc import spawn
 
         assert settings.storage.log_dir is not None
         log_path = settings.storage.log_dir / "qlp-up.log"
         console.print(f"Starting the embedded platform (log: {log_path})…")
-        started = spawn([sys.executable, "-m", "platform_api.cli", "up"], log_path=log_path)
+        started = spawn([sys.executable, "-m", "qlp_cli", "up"], log_path=log_path)
         with console.status("Waiting for the API (MLflow takes about 15 s to start)…"):
             t0 = time.monotonic()
             while not _api_up(settings):
@@ -433,7 +433,7 @@ def demo(
         ok = job["state"] == "succeeded"
     finally:
         if started is not None and not keep_running:
-            from platform_api.proc import stop
+            from qlp_core.proc import stop
 
             with console.status("Stopping the embedded platform…"):
                 stop(started, sig=signal.SIGINT, timeout=30)
