@@ -19,8 +19,9 @@ demo: venv
 	$(BIN)/qlp demo
 
 lint: venv
-	$(BIN)/ruff check platform_api trainers mlflow_server tests bench
+	$(BIN)/ruff check qlp_core qlp_cli platform_api trainers mlflow_server tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Debian's chromium and playwright-core for the browser tests.
 browser:

@@ -2,7 +2,7 @@
 (from the job's own created_at / started_at, both stamped by the API), and jobs per minute for 200 no-op
 (probe) jobs. Targets: p95 submit-to-running < 1 s.
 
-    python bench/dispatch.py [--latency-jobs 30] [--throughput-jobs 200]
+    python bench/dispatch.py [--latency-jobs 30] [--throughput-jobs 200] [--smoke] [--mlflow-port PORT]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import mlflow_env, parse_args  # noqa: E402
 from tests.helpers import REDIS_URL  # noqa: E402
 from tests.test_distributed import Cluster, _cluster  # noqa: E402
 
@@ -37,10 +38,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--latency-jobs", type=int, default=30)
     ap.add_argument("--throughput-jobs", type=int, default=200)
-    args = ap.parse_args()
+    args = parse_args(ap, smoke={"latency_jobs": 5, "throughput_jobs": 20})
     root = Path(tempfile.mkdtemp(prefix="qlp-bench-dispatch-"))
     print(f"starting the API and two workers on Redis in {root} …", flush=True)
-    cluster: Cluster = _cluster(root, REDIS_URL + "/11", separate_hosts=False)
+    cluster: Cluster = _cluster(root, REDIS_URL + "/11", separate_hosts=False, **mlflow_env(args))
     try:
         with cluster.api.client() as c:
             lat = []
@@ -65,7 +66,7 @@ def main() -> int:
                   f"{len(jobs) / span * 60:.0f} jobs/minute on two workers of 2 processes each; "
                   f"per worker {per_worker}")
             c.get("/health")
-        return 0
+        return 0 if ok == len(jobs) else 1
     finally:
         cluster.stop()
 

@@ -3,7 +3,8 @@
 timestamp) to its receipt by a viewer: p50/p95/p99 for the 100 viewers, and for the stalled one.
 Targets: p95 < 1 s, p99 < 2 s, the stalled viewer not moving the others' p95.
 
-    python bench/log_stream.py [--jobs 20] [--rate 50] [--seconds 20] [--viewers-per-job 5] [--api-processes 2]
+    python bench/log_stream.py [--jobs 20] [--rate 50] [--seconds 20] [--viewers-per-job 5] [--stall-s 10]
+                               [--api-processes 2] [--db mariadb|sqlite] [--smoke] [--mlflow-port PORT]
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from websockets.asyncio.client import connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import mlflow_env, parse_args  # noqa: E402
 from bench.dispatch import pct  # noqa: E402
 from tests.helpers import REDIS_URL, mariadb_database  # noqa: E402
 from tests.test_distributed import _cluster  # noqa: E402
@@ -56,12 +58,11 @@ async def viewer(ws_url: str, token: str, out: list[tuple[float, float]], stall_
 
 
 Samples = list[tuple[float, float]]  # (printed at, latency)
-STALL_S = 10.0
 STALL: list[float] = []  # [from, to]: wall-clock span of the stalled viewer's stall
 
 
 async def run(submit: Callable[[], int], bases: list[str], token: str, jobs: int, lines: int,
-              per_job: int) -> tuple[list[int], list[Samples], Samples]:
+              per_job: int, stall_s: float) -> tuple[list[int], list[Samples], Samples]:
     """Submits the jobs one by one and opens each job's viewers right after its submit, spread round-robin over
     the API processes ``bases`` (the workers ship every line to the first)."""
     by_api: list[Samples] = [[] for _ in bases]
@@ -78,8 +79,8 @@ async def run(submit: Callable[[], int], bases: list[str], token: str, jobs: int
             tasks.append(asyncio.create_task(viewer(f"{ws[k]}/ws/train/{j}", token, by_api[k])))
             n += 1
         if len(ids) == 1:
-            STALL[:] = [time.time(), time.time() + STALL_S]
-            tasks.append(asyncio.create_task(viewer(f"{ws[0]}/ws/train/{j}", token, stalled, stall_s=STALL_S)))
+            STALL[:] = [time.time(), time.time() + stall_s]
+            tasks.append(asyncio.create_task(viewer(f"{ws[0]}/ws/train/{j}", token, stalled, stall_s=stall_s)))
     counts = await asyncio.gather(*tasks)
     live, history = sum(c[0] for c in counts), sum(c[1] for c in counts)
     print(f"viewers received {live + history} lines (expected {lines * len(tasks)}): {live} live, {history} printed "
@@ -98,12 +99,13 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=50)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--viewers-per-job", type=int, default=5)
+    ap.add_argument("--stall-s", type=float, default=10.0, help="how long the one stalled viewer reads nothing")
     ap.add_argument("--db", choices=["mariadb", "sqlite"], default="mariadb",
                     help="the API's database: MariaDB at 127.0.0.1:3306 (the distributed shape) or SQLite")
     ap.add_argument("--api-processes", type=int, default=1,
                     help="API processes serving the viewers (round-robin); workers ship lines to the first, the "
                     "others get them over the Redis event bus")
-    args = ap.parse_args()
+    args = parse_args(ap, smoke={"jobs": 2, "rate": 20, "seconds": 6, "viewers_per_job": 2, "stall_s": 3.0})
     with contextlib.ExitStack() as stack:
         extra = {}
         if args.db == "mariadb":
@@ -116,7 +118,8 @@ def bench(args: argparse.Namespace, extra: dict[str, str]) -> int:
     print(f"starting {args.api_processes} API process(es) ({args.db}) and two workers on Redis in {root} …",
           flush=True)
     # the workers stay on this machine's network: the tests' namespace relay is a Python thread pair, not a network
-    cluster = _cluster(root, REDIS_URL + "/10", concurrency=(args.jobs + 1) // 2, separate_hosts=False, **extra)
+    cluster = _cluster(root, REDIS_URL + "/10", concurrency=(args.jobs + 1) // 2, separate_hosts=False, **extra,
+                       **mlflow_env(args))
     apis = [cluster.api]
     try:
         apis += [cluster.another_api(root / f"api{i + 2}") for i in range(args.api_processes - 1)]
@@ -126,13 +129,13 @@ def bench(args: argparse.Namespace, extra: dict[str, str]) -> int:
             return int(cluster.submit(kind="probe", probe={"lines": lines, "rate": args.rate})["id"])
 
         ids, by_api, got_stalled = asyncio.run(run(submit, [a.url for a in apis], cluster.api.token, args.jobs,
-                                                   lines, args.viewers_per_job))
+                                                   lines, args.viewers_per_job, args.stall_s))
         got = [x for samples in by_api for x in samples]
         others, stalled = [lat for _, lat in got], [lat for _, lat in got_stalled]
         done = [cluster.api.wait_job(i, timeout=300) for i in ids]
         assert all(j["state"] == "succeeded" for j in done), [j["error"] for j in done]
         print(f"{args.jobs} jobs × {args.rate:.0f} lines/s × {args.seconds:.0f}s, "
-              f"{args.jobs * args.viewers_per_job} viewers + 1 stalled 10 s, {len(apis)} API process(es)")
+              f"{args.jobs * args.viewers_per_job} viewers + 1 stalled {args.stall_s:g} s, {len(apis)} API process(es)")
         print(summary(f"print-to-receipt, {args.jobs * args.viewers_per_job} viewers", others)
               + "   targets p95 < 1 s, p99 < 2 s")
         if len(apis) > 1:

@@ -2,7 +2,7 @@
 server and through the platform's door (API token), alternating, in one process run. Prints each time and the
 ratio (door / direct); the target is <= 1.25.
 
-    python bench/mlflow_door.py [--rounds 3] [--points 20000]
+    python bench/mlflow_door.py [--rounds 3] [--points 20000] [--smoke] [--mlflow-port PORT]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import mlflow_env, parse_args, tracking_uri  # noqa: E402
 from tests.helpers import RunningPlatform, platform_env  # noqa: E402
 
 
@@ -50,9 +51,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--points", type=int, default=20_000)
-    args = ap.parse_args()
+    args = parse_args(ap, smoke={"rounds": 1, "points": 2000})
     home = Path(tempfile.mkdtemp(prefix="qlp-bench-door-"))
-    p = RunningPlatform(home, platform_env(home), home / "up.log")
+    p = RunningPlatform(home, platform_env(home, **mlflow_env(args)), home / "up.log")
     print(f"starting the embedded platform in {home} …", flush=True)
     p.start()
     try:
@@ -60,7 +61,7 @@ def main() -> int:
                        headers={"Authorization": f"Bearer {p.token}"})
         r.raise_for_status()
         token = r.json()["token"]
-        direct_uri = f"http://127.0.0.1:{p.env['QLP_MLFLOW__PORT']}/mlflow"
+        direct_uri = tracking_uri(p.env)
         door_uri = p.url + "/mlflow"
         log_points(direct_uri, None, 1000, "bench-warmup")
         log_points(door_uri, token, 1000, "bench-warmup")

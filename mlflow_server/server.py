@@ -6,6 +6,7 @@ through the API's door."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from qlp_core.proc import spawn
-from qlp_core.settings import Settings
+from qlp_core.settings import Settings, write_private
 
 
 class MLflowStartError(RuntimeError):
@@ -88,6 +89,39 @@ def prepare(settings: Settings, log_path: Path) -> None:
 def launch(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
     """Start the server as a child process (call from a thread-free moment); :func:`wait_ready` next."""
     return spawn(server_command(settings), log_path=log_path, env=server_env(settings))
+
+
+def _home_marker(settings: Settings) -> str:
+    """The name of the (deleted, so hidden) experiment that tells this data folder's MLflow store from others."""
+    path = settings.home / "home_id"
+    if not path.exists():
+        write_private(path, secrets.token_hex(8) + "\n")
+    return "qlp-home-" + path.read_text().strip()
+
+
+def mark_ours(settings: Settings) -> None:
+    """Leave this data folder's mark in the store of the MLflow server we just started."""
+    base = f"{settings.tracking_uri}/api/2.0/mlflow/experiments"
+    name = _home_marker(settings)
+    with httpx.Client(timeout=10) as c:
+        found = c.get(f"{base}/get-by-name", params={"experiment_name": name})
+        if found.status_code == 200:
+            return
+        created = c.post(f"{base}/create", json={"name": name, "tags": [
+            {"key": "qlp.note", "value": "marks the MLflow store of one qlib-platform data folder"}]})
+        created.raise_for_status()
+        c.post(f"{base}/delete", json={"experiment_id": created.json()["experiment_id"]}).raise_for_status()
+
+
+def serves_our_store(settings: Settings) -> bool:
+    """True when the MLflow server answering at the tracking URI holds this data folder's mark (MLflow finds
+    deleted experiments by name too): a server of another data folder, or anyone else's, does not."""
+    try:
+        r = httpx.get(f"{settings.tracking_uri}/api/2.0/mlflow/experiments/get-by-name",
+                      params={"experiment_name": _home_marker(settings)}, timeout=5)
+    except httpx.HTTPError:
+        return False
+    return r.status_code == 200
 
 
 def is_up(url: str) -> bool:

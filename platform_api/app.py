@@ -1,4 +1,4 @@
-"""The FastAPI application: routers of every domain, one error shape, schema check on start, the job reaper."""
+"""The FastAPI application: routers of every domain, one error shape, schema check on start, background tasks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 
@@ -23,32 +23,18 @@ from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers, operation_id
 from platform_api.jobs.bus import EventBus, channel_for
-from platform_api.jobs.router import internal as internal_router
+from platform_api.jobs.protocol_router import internal as internal_router
+from platform_api.jobs.reaper import run_reaper
 from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
-from platform_api.jobs.service import reap_lost, redispatch_stale
 from platform_api.jobs.ws import router as ws_router
+from platform_api.schema_check import body_matches_schema
 from platform_api.system.router import router as system_router
 from qlp_core.logging_setup import setup_logging
 from qlp_core.settings import Settings, get_settings
 
 log = logging.getLogger("qlp.api")
-REAP_EVERY_S = 5.0
 THREADS = 200
-
-
-async def _reaper(settings: Settings) -> None:
-    while True:
-        await asyncio.sleep(REAP_EVERY_S)
-        try:
-            lost = await to_thread.run_sync(reap_lost, settings)
-            if lost:
-                log.warning("jobs lost (no heartbeat): %s", lost)
-            resent = await to_thread.run_sync(redispatch_stale, settings)
-            if resent:
-                log.warning("queued jobs sent to the broker again: %s", resent)
-        except Exception:
-            log.exception("reaper failed")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         to_thread.current_default_thread_limiter().total_tokens = THREADS
         configure_pool(settings.db.pool_size, settings.db.max_overflow)
         await to_thread.run_sync(prepare_database, settings.db.url)
-        task = asyncio.create_task(_reaper(settings))
+        task = asyncio.create_task(run_reaper(settings))
         bus = None
         if settings.events_redis_url:
             bus = EventBus(settings.events_redis_url, channel_for(settings.db.url))
@@ -89,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         generate_unique_id_function=operation_id,
+        dependencies=[Depends(body_matches_schema)],
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()

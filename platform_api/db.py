@@ -22,6 +22,8 @@ from sqlalchemy.types import TypeDecorator
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 AFTER_COMMIT_KEY = "qlp_after_commit"
 WRITE_OPTION = "qlp_write"
+#: Row ids are INTEGER primary keys (32-bit on MySQL): an id outside 1..MAX_ID names nothing.
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> datetime:

@@ -7,7 +7,7 @@ import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -15,11 +15,14 @@ from platform_api.auth.models import User
 from platform_api.auth.principal import Principal
 from platform_api.auth.security import TokenError, decode_access_token
 from platform_api.auth.service import TOKEN_PREFIX, principal_from_api_token
-from platform_api.db import session_scope
+from platform_api.db import MAX_ID, session_scope
+from platform_api.domain_errors import Forbidden, Unauthenticated
 from qlp_core.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
 SESSION_COOKIE = "qlp_session"
+#: A row id in a path (``/api/auth/users/{user_id}``): out of range is a 422, not a database error.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -42,12 +45,6 @@ def get_session(settings: SettingsDep, request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
-UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
-
-
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, UNAUTHORIZED)
-
 
 def user_from_jwt(session: Session, settings: Settings, token: str, typ: str = "access") -> User:
     """Resolve a signed token (access or session) to an active user, or raise 401."""
@@ -61,13 +58,13 @@ def user_from_jwt(session: Session, settings: Settings, token: str, typ: str = "
             typ=typ,
         )
     except TokenError as exc:
-        raise _unauthorized(str(exc)) from exc
+        raise Unauthenticated(str(exc)) from exc
     try:
         user = session.get(User, int(claims["sub"]))
     except ValueError as exc:
-        raise _unauthorized("invalid token") from exc
+        raise Unauthenticated("invalid token") from exc
     if user is None or not user.is_active or user.token_version != claims.get("ver"):
-        raise _unauthorized("token no longer valid")
+        raise Unauthenticated("token no longer valid")
     return user
 
 
@@ -76,7 +73,7 @@ def principal_from_bearer(session: Session, settings: Settings, token: str, area
     if token.startswith(TOKEN_PREFIX):
         principal = principal_from_api_token(session, token)
         if area not in principal.areas:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this token is not valid for {area}")
+            raise Forbidden(f"this token is not valid for {area}")
         return principal
     user = user_from_jwt(session, settings, token)
     return Principal(user=user, role=user.role, via="jwt")
@@ -89,7 +86,7 @@ def user_from_token(session: Session, settings: Settings, token: str) -> Princip
 
 def get_current_principal(session: SessionDep, settings: SettingsDep, creds: BearerDep) -> Principal:
     if creds is None or creds.scheme.lower() != "bearer":
-        raise _unauthorized("not authenticated")
+        raise Unauthenticated("not authenticated")
     return principal_from_bearer(session, settings, creds.credentials, "api")
 
 
@@ -104,7 +101,7 @@ class RequireRole:
 
     def __call__(self, principal: CurrentUser) -> Principal:
         if not principal.at_least(self.role):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"needs role {self.role} or higher")
+            raise Forbidden(f"needs role {self.role} or higher")
         return principal
 
 
@@ -117,7 +114,7 @@ def require_trainer(settings: SettingsDep, creds: BearerDep) -> None:
     assert settings.auth.trainer_token is not None
     expected = settings.auth.trainer_token.get_secret_value()
     if creds is None or not hmac.compare_digest(creds.credentials.encode(), expected.encode()):
-        raise _unauthorized("trainer token required")
+        raise Unauthenticated("trainer token required")
 
 
 TrainerAuth = Annotated[None, Depends(require_trainer)]

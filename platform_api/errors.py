@@ -3,6 +3,7 @@ handlers that map domain errors and HTTP errors to it, its OpenAPI documentation
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any
@@ -108,7 +109,56 @@ def _title(status: int) -> str:
         return "Error"
 
 
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Make the OpenAPI document say what is answered: every error response as ``application/problem+json`` with
+    the Problem schema (FastAPI puts a ``responses=`` model under ``application/json``, and documents its request
+    validation error as ``HTTPValidationError`` in ``application/json``); a 422 only where there is a request to
+    validate or a ``responses=`` entry says so."""
+    for ops in schema.get("paths", {}).values():
+        for op in ops.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            responses: dict[str, Any] = op["responses"]
+            has_input = bool(op.get("parameters") or op.get("requestBody"))
+            if op.get("requestBody"):  # a body that is not even text (not UTF-8): FastAPI answers 400
+                responses.setdefault("400", {"description": "The body cannot be read (not UTF-8 text)",
+                                             "content": {PROBLEM: {}}})
+            for status, response in list(responses.items()):
+                content = response.get("content") or {}
+                is_fastapi_validation = status == "422" and any(
+                    c.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError") for c in content.values())
+                if status == "422" and not has_input:
+                    del responses[status]  # nothing to validate: FastAPI never answers 422 here
+                elif PROBLEM in content or is_fastapi_validation:
+                    response["content"] = {PROBLEM: {"schema": dict(_PROBLEM_REF)}}
+                    if is_fastapi_validation:
+                        response["description"] = _DESCRIPTIONS[422]
+    components = schema.get("components", {}).get("schemas", {})
+    text = json.dumps(schema.get("paths", {}))
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        if f"/{name}\"" not in text:
+            components.pop(name, None)
+    return schema
+
+
+def _install_openapi(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    _install_openapi(app)
+
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         return problem(exc.status, _title(exc.status), exc.detail, exc.headers, exc.code)
@@ -131,5 +181,5 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(500, "Internal Server Error", "internal error; quote the request id when reporting it")
 
 
-__all__ = ["AUTHED", "HTTPException", "Problem", "RequestIdFilter", "RequestIdMiddleware", "install_error_handlers",
-           "operation_id", "problem", "problems"]
+__all__ = ["AUTHED", "HTTPException", "Problem", "RequestIdFilter", "RequestIdMiddleware", "document_problems",
+           "install_error_handlers", "operation_id", "problem", "problems"]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,14 +83,18 @@ def describe_folder(root: Path) -> FolderInfo:
             fields.add(f.name.split(".")[0])
         break
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    try:
+        first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    except ValueError as exc:
+        raise QlibFolderError(f"calendars/{FREQ}.txt holds a line that is not a YYYY-MM-DD date: {exc}") from exc
     return FolderInfo(
         instruments=len(stocks),
         markets=markets,
         benchmarks=sorted(benchmarks),
         fields=sorted(fields),
         freq=FREQ,
-        calendar_start=date.fromisoformat(days[0]),
-        calendar_end=date.fromisoformat(days[-1]),
+        calendar_start=first,
+        calendar_end=last,
         size_bytes=size,
     )
 
@@ -127,6 +132,21 @@ def tar_stream(root: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
         if info.size % tarfile.BLOCKSIZE:
             yield b"\0" * (tarfile.BLOCKSIZE - info.size % tarfile.BLOCKSIZE)
     yield b"\0" * (2 * tarfile.BLOCKSIZE)
+
+
+def extract_tar(fileobj: Any, into: Path) -> None:
+    """Unpack a tar stream (as :func:`tar_stream` writes it) into ``into``: regular files and folders only, nothing
+    outside ``into`` (no absolute paths, no '..', no links out, no devices)."""
+    into.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=fileobj, mode="r|") as tar:
+        tar.extractall(into, filter="data")
+
+
+def make_writable(root: Path) -> None:
+    """Give back the write bits :func:`make_read_only` took (before deleting a folder)."""
+    for p in [root, *root.rglob("*")]:
+        if not p.is_symlink():
+            p.chmod(0o755 if p.is_dir() else 0o644)
 
 
 def make_read_only(root: Path) -> None:

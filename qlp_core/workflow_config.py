@@ -7,7 +7,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,71 +18,6 @@ MAX_CONFIG_BYTES = 512 * 1024
 # YAML aliases share nodes: a small text can expand into a huge tree when walked ("billion laughs").
 MAX_CONFIG_NODES = 100_000
 MAX_CONFIG_DEPTH = 64
-
-# The only modules a workflow may load classes or functions from: these packages and their submodules.
-ALLOWED_MODULE_PREFIXES: tuple[str, ...] = ("qlib", "trainers")
-# Inside the allowlist, modules whose callables read pickles or files, run commands, re-initialise Qlib,
-# talk to other servers or re-enter the workflow machinery. Each entry also covers its submodules.
-DENIED_MODULES: tuple[str, ...] = (
-    "qlib.cli",  # qrun itself: reads and runs other workflow files
-    "qlib.config",
-    "qlib.contrib.online",  # pickle.load of user paths
-    "qlib.contrib.report",  # eval() of graph names
-    "qlib.contrib.rolling",  # pickle.load
-    "qlib.contrib.tuner",  # subprocess with shell=True
-    "qlib.data.client",  # connects to a data server
-    "qlib.rl",  # torch.load / pd.read_pickle of user paths
-    "qlib.run",  # downloads data
-    "qlib.tests",  # downloads data
-    "qlib.utils",  # get_module_by_module_path, init_instance_by_config, pickle helpers
-    "qlib.workflow.cli",
-    "qlib.workflow.exp",
-    "qlib.workflow.expm",  # would redirect tracking; the platform sets it
-    "qlib.workflow.online",
-    "qlib.workflow.recorder",
-    "qlib.workflow.task",  # MongoDB task manager, pickle.loads
-    "qlib.workflow.utils",
-    # the platform's own worker side: running jobs, talking to the API, Celery, writing data folders
-    "trainers.api_client",
-    "qlp_core.celery_contract",
-    "trainers.executor",
-    "trainers.market",
-    "qlp_core.qlib_data",
-    "trainers.runner",
-    "trainers.worker",
-    "qlp_core.workflow_config",
-)
-# Exact modules (not their submodules) that are refused: qlib.init & co. (NFS mounts run shell commands),
-# the R recorder wrapper.
-DENIED_EXACT_MODULES: frozenset[str] = frozenset({"qlib", "qlib.workflow"})
-# Classes that unpickle whatever file they are pointed at, whatever its extension.
-DENIED_CLASS_NAMES: frozenset[str] = frozenset({"StaticDataLoader"})
-
-# Keys whose string values Qlib hands to init_instance_by_config (a class spec, a pickle URI or a placeholder).
-SPEC_KEYS: frozenset[str] = frozenset(
-    {
-        "model",
-        "dataset",
-        "handler",
-        "strategy",
-        "executor",
-        "inner_executor",
-        "inner_strategy",
-        "exchange",
-        "trade_exchange",
-        "data_loader",
-        "reweighter",
-        "signal",
-        "handler_config",
-        "pos_type",
-        "state_interpreter",
-        "action_interpreter",
-    }
-)
-# Keys whose list items are specs.
-SPEC_LIST_KEYS: frozenset[str] = frozenset(
-    {"record", "infer_processors", "learn_processors", "processors", "filter_pipe", "inst_processors", "dataloader_l"}
-)
 
 QLIB_INIT_KEYS: frozenset[str] = frozenset(
     {"provider_uri", "region", "kernels", "logging_level", "exp_manager", "joblib_backend", "maxtasksperchild"}
@@ -119,7 +55,7 @@ _EXPR_TOKEN = re.compile(
 )
 _LOOKS_LIKE_EXPRESSION = re.compile(r"\(|\$\w")
 _DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
-_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", re.ASCII)
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+", re.ASCII)
 # Qlib's fill_placeholder replaces EVERY string of the task that starts with <...>: the known ones by the model,
 # dataset or predictions, any other by the config value at that path (which would move a value into a spec slot).
 KNOWN_PLACEHOLDERS: frozenset[str] = frozenset({"<MODEL>", "<DATASET>", "<PRED>"})
@@ -131,6 +67,216 @@ SYMBOL_KEYS: frozenset[str] = frozenset({"instruments", "market", "benchmark"})
 MAX_PARAM_KEY = 250
 MAX_PARAM_VALUE = 6000
 _PARAM_KEY_BAD_CHARS = re.compile(r"[^\w.\- :]")
+
+
+# ------------------------------------------------------------------------------------------- allowlist
+# Qlib builds objects from {class, module_path, kwargs} (qlib.utils.init_instance_by_config): it imports the module
+# and calls getattr(module, class), so every name a module imports is reachable too. A workflow may therefore only
+# name exact (module, class) pairs, and only those that fit the position ("slot") where Qlib builds them. What is not
+# listed is refused. The pairs are what Qlib's examples/benchmarks workflows use, plus their close relatives; left
+# out on purpose: HIST (np.load(allow_pickle=True) of files it names), StaticDataLoader (unpickles its file),
+# EnhancedIndexingStrategy and FileOrderStrategy (read the files they name), abstract bases, and everything outside.
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A config position where Qlib builds an object: the classes allowed there and the module Qlib assumes."""
+
+    title: str
+    classes: Mapping[str, frozenset[str]]
+    # the module Qlib loads a bare class name from at this position (its default_module), if any
+    default_module: str | None = None
+
+
+def _classes(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+MODEL_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.contrib.model.catboost_model": _classes("CatBoostModel"),
+    "qlib.contrib.model.double_ensemble": _classes("DEnsembleModel"),
+    "qlib.contrib.model.gbdt": _classes("LGBModel"),
+    "qlib.contrib.model.highfreq_gdbt_model": _classes("HFLGBModel"),
+    "qlib.contrib.model.linear": _classes("LinearModel"),
+    "qlib.contrib.model.pytorch_adarnn": _classes("ADARNN"),
+    "qlib.contrib.model.pytorch_add": _classes("ADD"),
+    "qlib.contrib.model.pytorch_alstm": _classes("ALSTM"),
+    "qlib.contrib.model.pytorch_alstm_ts": _classes("ALSTM"),
+    "qlib.contrib.model.pytorch_gats": _classes("GATs"),
+    "qlib.contrib.model.pytorch_gats_ts": _classes("GATs"),
+    "qlib.contrib.model.pytorch_general_nn": _classes("GeneralPTNN"),
+    "qlib.contrib.model.pytorch_gru": _classes("GRU"),
+    "qlib.contrib.model.pytorch_gru_ts": _classes("GRU"),
+    "qlib.contrib.model.pytorch_igmtf": _classes("IGMTF"),
+    "qlib.contrib.model.pytorch_krnn": _classes("KRNN"),
+    "qlib.contrib.model.pytorch_localformer": _classes("LocalformerModel"),
+    "qlib.contrib.model.pytorch_localformer_ts": _classes("LocalformerModel"),
+    "qlib.contrib.model.pytorch_lstm": _classes("LSTM"),
+    "qlib.contrib.model.pytorch_lstm_ts": _classes("LSTM"),
+    "qlib.contrib.model.pytorch_nn": _classes("DNNModelPytorch"),
+    "qlib.contrib.model.pytorch_sandwich": _classes("Sandwich"),
+    "qlib.contrib.model.pytorch_sfm": _classes("SFM"),
+    "qlib.contrib.model.pytorch_tabnet": _classes("TabnetModel"),
+    "qlib.contrib.model.pytorch_tcn": _classes("TCN"),
+    "qlib.contrib.model.pytorch_tcn_ts": _classes("TCN"),
+    "qlib.contrib.model.pytorch_tcts": _classes("TCTS"),
+    "qlib.contrib.model.pytorch_tra": _classes("TRAModel"),
+    "qlib.contrib.model.pytorch_transformer": _classes("TransformerModel"),
+    "qlib.contrib.model.pytorch_transformer_ts": _classes("TransformerModel"),
+    "qlib.contrib.model.xgboost": _classes("XGBModel"),
+}
+# torch.nn modules that DNNModelPytorch and GeneralPTNN build from their pt_model_uri kwarg.
+NETWORK_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.contrib.model.pytorch_alstm": _classes("ALSTMModel"),
+    "qlib.contrib.model.pytorch_alstm_ts": _classes("ALSTMModel"),
+    "qlib.contrib.model.pytorch_gru": _classes("GRUModel"),
+    "qlib.contrib.model.pytorch_gru_ts": _classes("GRUModel"),
+    "qlib.contrib.model.pytorch_lstm": _classes("LSTMModel"),
+    "qlib.contrib.model.pytorch_lstm_ts": _classes("LSTMModel"),
+    "qlib.contrib.model.pytorch_nn": _classes("Net"),
+    "qlib.contrib.model.pytorch_tcn": _classes("TCNModel"),
+    "qlib.contrib.model.pytorch_tcn_ts": _classes("TCNModel"),
+}
+DATASET_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.data.dataset": _classes("DatasetH", "TSDatasetH"),
+    "qlib.contrib.data.dataset": _classes("MTSDatasetH"),
+}
+# Our own modules a workflow may name, with their classes (none today; a factor set's handler module goes here).
+# They join the handler and data loader slots.
+PLATFORM_CLASSES: dict[str, frozenset[str]] = {}
+HANDLER_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.contrib.data.handler": _classes("Alpha158", "Alpha158vwap", "Alpha360", "Alpha360vwap"),
+    "qlib.data.dataset.handler": _classes("DataHandler", "DataHandlerLP"),
+    **PLATFORM_CLASSES,
+}
+PROCESSOR_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.data.dataset.processor": _classes(
+        "CSRankNorm", "CSZFillna", "CSZScoreNorm", "DropCol", "DropnaLabel", "DropnaProcessor", "FilterCol", "Fillna",
+        "HashStockFormat", "MinMaxNorm", "ProcessInf", "RobustZScoreNorm", "TanhProcess", "TimeRangeFlt", "ZScoreNorm",
+    ),
+}  # fmt: skip
+DATA_LOADER_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.data.dataset.loader": _classes("DataLoaderDH", "NestedDataLoader", "QlibDataLoader"),
+    **PLATFORM_CLASSES,
+}
+RECORD_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.workflow.record_temp": _classes("MultiPassPortAnaRecord", "PortAnaRecord", "SigAnaRecord", "SignalRecord"),
+}
+STRATEGY_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.contrib.strategy": _classes("SBBStrategyEMA", "SoftTopkStrategy", "TWAPStrategy", "TopkDropoutStrategy"),
+    "qlib.contrib.strategy.cost_control": _classes("SoftTopkStrategy"),
+    "qlib.contrib.strategy.rule_strategy": _classes(
+        "ACStrategy", "RandomOrderStrategy", "SBBStrategyEMA", "TWAPStrategy"
+    ),
+    "qlib.contrib.strategy.signal_strategy": _classes("TopkDropoutStrategy"),
+}
+EXECUTOR_CLASSES: dict[str, frozenset[str]] = {
+    "qlib.backtest.executor": _classes("NestedExecutor", "SimulatorExecutor")
+}
+EXCHANGE_CLASSES: dict[str, frozenset[str]] = {"qlib.backtest.exchange": _classes("Exchange")}
+SIGNAL_CLASSES: dict[str, frozenset[str]] = {"qlib.backtest.signal": _classes("ModelSignal", "SignalWCache")}
+POSITION_CLASSES: dict[str, frozenset[str]] = {"qlib.backtest.position": _classes("InfPosition", "Position")}
+
+
+def _merge(*tables: Mapping[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    merged: dict[str, frozenset[str]] = {}
+    for table in tables:
+        for module, names in table.items():
+            merged[module] = merged.get(module, frozenset()) | names
+    return merged
+
+
+MODEL = Slot("a model", MODEL_CLASSES)
+NETWORK = Slot("a PyTorch network", NETWORK_CLASSES)
+DATASET = Slot("a dataset", DATASET_CLASSES)
+HANDLER = Slot("a data handler", HANDLER_CLASSES)
+# DataHandler.__init__ and DataHandlerLP.__init__ load bare names from qlib.data.dataset.loader / .processor.
+DATA_LOADER = Slot("a data loader", DATA_LOADER_CLASSES, "qlib.data.dataset.loader")
+NESTED_DATA_LOADER = Slot("a data loader", DATA_LOADER_CLASSES)  # NestedDataLoader has no default module
+PROCESSOR = Slot("a processor", PROCESSOR_CLASSES, "qlib.data.dataset.processor")
+INSTRUMENT_PROCESSOR = Slot("an instrument processor", {})
+RECORD = Slot("a record", RECORD_CLASSES, "qlib.workflow.record_temp")  # qlib.model.trainer._exe_task
+STRATEGY = Slot("a strategy", STRATEGY_CLASSES)
+EXECUTOR = Slot("an executor", EXECUTOR_CLASSES)
+EXCHANGE = Slot("an exchange", EXCHANGE_CLASSES)
+SIGNAL = Slot("a signal", SIGNAL_CLASSES)
+# qlib.backtest.account.Account builds {"class": pos_type, "module_path": "qlib.backtest.position"}.
+POSITION = Slot("a position type", POSITION_CLASSES, "qlib.backtest.position")
+# Any other position: every allowlisted pair, named with its module (the default Qlib would use there is unknown).
+ANYWHERE = Slot(
+    "a class at this position",
+    _merge(
+        MODEL_CLASSES, NETWORK_CLASSES, DATASET_CLASSES, HANDLER_CLASSES, PROCESSOR_CLASSES, DATA_LOADER_CLASSES,
+        RECORD_CLASSES, STRATEGY_CLASSES, EXECUTOR_CLASSES, EXCHANGE_CLASSES, SIGNAL_CLASSES, POSITION_CLASSES,
+    ),
+)  # fmt: skip
+
+# The slot of a mapping or string by its key, wherever it is (YAML anchors put the same node under several paths).
+SLOTS: dict[str, Slot] = {
+    "model": MODEL,
+    "pt_model_uri": NETWORK,
+    "dataset": DATASET,
+    "handler": HANDLER,
+    "handler_config": HANDLER,
+    "data_loader": DATA_LOADER,
+    "record": RECORD,
+    "strategy": STRATEGY,
+    "inner_strategy": STRATEGY,
+    "executor": EXECUTOR,
+    "inner_executor": EXECUTOR,
+    "exchange": EXCHANGE,
+    "signal": SIGNAL,
+    "pos_type": POSITION,
+    # Qlib may build these too; no slot is modelled, so their specs must name an allowlisted module.
+    "trade_exchange": ANYWHERE,
+    "reweighter": ANYWHERE,
+    "state_interpreter": ANYWHERE,
+    "action_interpreter": ANYWHERE,
+}
+# The slot of the items of a list, by the list's key.
+LIST_SLOTS: dict[str, Slot] = {
+    "record": RECORD,
+    "infer_processors": PROCESSOR,
+    "learn_processors": PROCESSOR,
+    "shared_processors": PROCESSOR,
+    "dataloader_l": NESTED_DATA_LOADER,
+    "inst_processors": INSTRUMENT_PROCESSOR,
+    "processors": ANYWHERE,
+    "filter_pipe": ANYWHERE,
+}
+
+
+def _is_unset(value: Any) -> bool:
+    return value is None
+
+
+def _is_tra_backbone(value: Any) -> bool:
+    return value in ("RNN", "Transformer")
+
+
+_RELATIVE_FOLDER = re.compile(r"[\w\-]+(?:/[\w\-]+)*", re.ASCII)
+
+
+def _is_relative_folder(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and _RELATIVE_FOLDER.fullmatch(value) is not None)
+
+
+_TORCH_LOADS = "it is a file that Qlib torch.load()s (unpickles)"
+# Kwargs of allowlisted classes that make Qlib read, write or eval() what they name: (is the value fine, why not).
+KWARG_RULES: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], str]]] = {
+    ("qlib.contrib.model.pytorch_add", "ADD"): {"model_path": (_is_unset, _TORCH_LOADS)},
+    ("qlib.contrib.model.pytorch_gats", "GATs"): {"model_path": (_is_unset, _TORCH_LOADS)},
+    ("qlib.contrib.model.pytorch_gats_ts", "GATs"): {"model_path": (_is_unset, _TORCH_LOADS)},
+    ("qlib.contrib.model.pytorch_igmtf", "IGMTF"): {"model_path": (_is_unset, _TORCH_LOADS)},
+    ("qlib.contrib.model.pytorch_tabnet", "TabnetModel"): {
+        "pretrain_file": (_is_unset, "it is a file that Qlib writes and then torch.load()s (unpickles)")
+    },
+    ("qlib.contrib.model.pytorch_tra", "TRAModel"): {
+        "model_type": (_is_tra_backbone, "Qlib eval()s it; it must be RNN or Transformer"),
+        "init_state": (_is_unset, _TORCH_LOADS),
+        "logdir": (_is_relative_folder, "Qlib writes files there; it must be a relative folder without '..'"),
+    },
+}
 
 
 class ConfigError(ValueError):
@@ -262,20 +408,24 @@ def _set_path(config: dict[str, Any], path: str, value: Any) -> None:
 # ---------------------------------------------------------------------------------------------- vetting
 
 
-def is_allowed_module(module: str) -> bool:
-    """True when ``module`` may be imported by a workflow (see ALLOWED_MODULE_PREFIXES and DENIED_MODULES)."""
-    if not any(module == p or module.startswith(p + ".") for p in ALLOWED_MODULE_PREFIXES):
-        return False
-    if module in DENIED_EXACT_MODULES:
-        return False
-    return not any(module == d or module.startswith(d + ".") for d in DENIED_MODULES)
+def is_allowed_module(module: str, slot: Slot = ANYWHERE) -> bool:
+    """True when a workflow may name classes of ``module`` in ``slot`` (by default: at some position)."""
+    return module in slot.classes
 
 
-def _module_refusal(where: str, module: str) -> ConfigError:
-    allowed = " and ".join(f"{p}.*" for p in ALLOWED_MODULE_PREFIXES)
-    if any(module == p or module.startswith(p + ".") for p in ALLOWED_MODULE_PREFIXES):
-        return ConfigError(f"{where} {module!r} is not allowed: this module is refused for workflows")
-    return ConfigError(f"{where} {module!r} is not allowed: only {allowed} modules may be loaded")
+def _accepts(slot: Slot) -> str:
+    """What ``slot`` accepts, for messages: its modules, grouped by package."""
+    if not slot.classes:
+        return f"{slot.title} cannot be given in a workflow"
+    groups: dict[str, list[str]] = {}
+    for module in sorted(slot.classes):
+        package, _, name = module.rpartition(".")
+        groups.setdefault(package, []).append(name)
+    modules = ", ".join(
+        f"{package}.{names[0]}" if len(names) == 1 else f"{package}.{{{', '.join(names)}}}"
+        for package, names in groups.items()
+    )
+    return f"{slot.title} may only come from {modules}"
 
 
 def validate_config(config: dict[str, Any]) -> None:
@@ -342,31 +492,34 @@ def _check_qlib_init(qlib_init: Any) -> None:
 def _check_node(path: str, parent_key: Any, key: Any, value: Any) -> None:
     if isinstance(key, str) and "__" in key:
         raise ConfigError(f"{path}: keys with '__' are not allowed")
+    slot = LIST_SLOTS.get(parent_key) if isinstance(key, int) else SLOTS.get(key)
     if isinstance(value, dict):
-        _check_callable_spec(path, value)
+        _check_callable_spec(path, value, slot or ANYWHERE)
     elif isinstance(value, str):
         in_list = isinstance(key, int)
         symbol = key in SYMBOL_KEYS or (in_list and parent_key == "instruments")
-        # class/func/module_path values are vetted with their mapping by _check_callable_spec.
-        spec_part = key in ("class", "func", "module_path")
-        _check_string(path, value, symbol=symbol, dotted=not spec_part)
-        if key in SPEC_KEYS or (in_list and parent_key in SPEC_LIST_KEYS):
-            _check_spec_string(path, value)
+        # specs are vetted by their slot, class/func/module_path values with their mapping by _check_callable_spec
+        plain = slot is None and key not in ("class", "func", "module_path")
+        _check_string(path, value, symbol=symbol, dotted=plain)
+        if slot is not None:
+            _check_spec_string(path, value, slot)
 
 
-def _check_callable_spec(path: str, spec: dict[str, Any]) -> None:
+def _check_callable_spec(path: str, spec: dict[str, Any], slot: Slot) -> None:
     """A mapping that Qlib may turn into an object: {class|func: ..., module_path: ..., kwargs: ...}."""
-    module_path = spec.get("module_path")
-    if module_path is not None:
+    module_path: str | None = None
+    if "module_path" in spec:
         where = f"{path}.module_path"
-        is_module_name = isinstance(module_path, str) and _DOTTED_IDENTIFIER.fullmatch(module_path)
+        value = spec["module_path"]
         # Qlib executes a module_path ending in .py as a file (qlib.utils.mod.get_module_by_module_path).
-        if not is_module_name or module_path.lower().endswith(".py"):
+        if not (isinstance(value, str) and _DOTTED_IDENTIFIER.fullmatch(value)) or value.lower().endswith(".py"):
             raise ConfigError(
-                f"{where} {module_path!r} is not allowed: it must be a dotted Python module name, not a file path"
+                f"{where} {value!r} is not allowed: it must be a dotted Python module name, not a file path"
             )
-        if not is_allowed_module(module_path):
-            raise _module_refusal(where, module_path)
+        if not is_allowed_module(value, slot):
+            raise ConfigError(f"{where} {value!r} is not allowed: {_accepts(slot)}")
+        module_path = value
+    pairs = []
     for key in ("class", "func"):
         if key not in spec:
             continue
@@ -374,16 +527,38 @@ def _check_callable_spec(path: str, spec: dict[str, Any]) -> None:
         name = spec[key]
         if not isinstance(name, str) or not _DOTTED_IDENTIFIER.fullmatch(name):
             raise ConfigError(f"{where} {name!r} is not allowed: it must be a class or function name")
-        module, _, attr = name.rpartition(".")
-        if module and not is_allowed_module(module):
-            raise _module_refusal(where, module)
-        if attr.startswith("_"):
-            raise ConfigError(f"{where} {name!r} is not allowed: private names cannot be loaded")
-        if attr in DENIED_CLASS_NAMES:
-            raise ConfigError(f"{where} {name!r} is not allowed: it unpickles files")
-    has_callable = "class" in spec or "func" in spec
-    if has_callable and spec.get("kwargs") is not None and not isinstance(spec["kwargs"], dict):
-        raise ConfigError(f"{path}.kwargs must be a mapping, not a {_type_name(spec['kwargs'])}")
+        pairs.append(_check_class(where, name, module_path, slot))
+    kwargs = spec.get("kwargs")
+    if not pairs or kwargs is None:
+        return
+    if not isinstance(kwargs, dict):
+        raise ConfigError(f"{path}.kwargs must be a mapping, not a {_type_name(kwargs)}")
+    for pair in pairs:
+        for key, (fine, reason) in KWARG_RULES.get(pair, {}).items():
+            if key in kwargs and not fine(kwargs[key]):
+                raise ConfigError(f"{path}.kwargs.{key} {_one_line(repr(kwargs[key]), 80)} is not allowed: {reason}")
+
+
+def _check_class(where: str, name: str, module_path: str | None, slot: Slot) -> tuple[str, str]:
+    """Resolve ``name`` as Qlib would at ``slot`` (dotted module, else module_path, else its default); vet the pair."""
+    if not slot.classes:
+        raise ConfigError(f"{where} {name!r} is not allowed: {_accepts(slot)}")
+    module, _, attr = name.rpartition(".")
+    module = module or module_path or slot.default_module or ""
+    if not module:
+        example = min(f"{m}.{c}" for m, names in slot.classes.items() for c in names)
+        raise ConfigError(
+            f"{where} {name!r} is not allowed: {slot.title} must name its module (module_path, or a dotted name such "
+            f"as {example})"
+        )
+    classes = slot.classes.get(module)
+    if classes is None:
+        raise ConfigError(f"{where} {name!r} is not allowed: {_accepts(slot)}")
+    if attr not in classes:
+        raise ConfigError(
+            f"{where} {name!r} is not allowed: {slot.title} from {module} may only be {', '.join(sorted(classes))}"
+        )
+    return module, attr
 
 
 def _check_string(path: str, value: str, *, symbol: bool = False, dotted: bool = True) -> None:
@@ -408,12 +583,11 @@ def _check_string(path: str, value: str, *, symbol: bool = False, dotted: bool =
         if not _SYMBOL.fullmatch(value) or ".." in value:
             raise ConfigError(f"{path} {_one_line(value, 80)!r} is not a market name or instrument symbol")
         return
-    if dotted and _DOTTED_NAME.fullmatch(value):
+    # Some Qlib classes build objects from dotted names in their kwargs: each must be an allowlisted pair or module.
+    if dotted and _DOTTED_NAME.fullmatch(value) and not is_allowed_module(value):
         module, _, attr = value.rpartition(".")
-        if not is_allowed_module(module):
-            raise _module_refusal(path, module)
-        if attr in DENIED_CLASS_NAMES:
-            raise ConfigError(f"{path} {value!r} is not allowed: it unpickles files")
+        if attr not in ANYWHERE.classes.get(module, frozenset()):
+            raise ConfigError(f"{path} {value!r} is not allowed: {_accepts(ANYWHERE)}")
     if _LOOKS_LIKE_EXPRESSION.search(value):
         _check_expression(path, value)
 
@@ -421,17 +595,13 @@ def _check_string(path: str, value: str, *, symbol: bool = False, dotted: bool =
 _C0_AND_SPACE = "".join(chr(c) for c in range(33))
 
 
-def _check_spec_string(path: str, value: str) -> None:
+def _check_spec_string(path: str, value: str, slot: Slot) -> None:
     """A string where Qlib expects an object spec: a placeholder or a (dotted) class name."""
     if value in KNOWN_PLACEHOLDERS:
         return
     if not _DOTTED_IDENTIFIER.fullmatch(value):
         raise ConfigError(f"{path} {value!r} is not allowed: expected a class name or a placeholder like <MODEL>")
-    module, _, attr = value.rpartition(".")
-    if module and not is_allowed_module(module):
-        raise _module_refusal(path, module)
-    if attr.startswith("_") or attr in DENIED_CLASS_NAMES:
-        raise ConfigError(f"{path} {value!r} is not allowed")
+    _check_class(path, value, None, slot)
 
 
 def _check_expression(path: str, value: str) -> None:

@@ -14,7 +14,7 @@ from platform_api.app import create_app
 from platform_api.auth.models import User
 from platform_api.db import session_scope
 from qlp_core.settings import Settings
-from tests.helpers import make_settings
+from tests.helpers import RunningPlatform, make_settings, platform_env
 
 PASSWORD = "correct horse battery staple"
 _cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # Argon2id, test-speed parameters
@@ -58,3 +58,16 @@ def start_api(settings: Settings) -> Iterator[Api]:
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
     yield from start_api(make_settings(tmp_path / "home"))
+
+
+@pytest.fixture(scope="session")
+def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatform]:
+    """One `qlp up` (MLflow server, worker, API) for the whole test session, for e2e modules that only add data
+    of their own (their own users, datasets, jobs) and so can share it."""
+    home = tmp_path_factory.mktemp("qlp-shared")
+    p = RunningPlatform(home, platform_env(home), home.parent / "qlp-shared-up.log")
+    p.start()
+    try:
+        yield p
+    finally:
+        p.stop()

@@ -85,8 +85,7 @@ def test_viewer_cannot_write(api: Api) -> None:
     h = api.headers("viewer")
     r = api.client.post("/api/train", json={"config_text": "task: {}", "dataset_id": 1}, headers=h)
     assert r.status_code == 403
-    assert api.client.post("/api/data/datasets", json={"name": "x", "source": {"kind": "synthetic"}},
-                           headers=h).status_code == 403
+    assert api.client.post("/api/data/datasets/generate", json={"name": "x"}, headers=h).status_code == 403
     assert api.client.post("/api/configs", json={"name": "c", "text": "a: 1"}, headers=h).status_code == 403
     assert api.client.post("/api/auth/users", json={"username": "abc", "password": "x" * 12},
                            headers=api.headers("researcher")).status_code == 403
@@ -139,3 +138,67 @@ def test_argon2id_hashes() -> None:
     h = hash_password("pw-" * 40)
     assert h.startswith("$argon2id$")
     assert verify_password("pw-" * 40, h) and not verify_password("pw-" * 39, h)
+
+
+def _user_id(api: Api, username: str) -> int:
+    users = api.client.get("/api/auth/users", headers=api.headers("admin")).json()
+    return int(next(u["id"] for u in users if u["username"] == username))
+
+
+def _login(api: Api, username: str) -> dict[str, str]:
+    r = api.client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.mark.parametrize("change", [{"role": "viewer"}, {"role": "researcher"}, {"is_active": False},
+                                    {"role": "viewer", "is_active": False}])
+def test_the_only_admin_cannot_be_demoted_or_disabled(api: Api, change: dict[str, object]) -> None:
+    admin_id = _user_id(api, "admin")
+    r = api.client.patch(f"/api/auth/users/{admin_id}", json=change, headers=api.headers("admin"))
+    assert r.status_code == 409, r.text
+    body = r.json()
+    assert body["code"] == "last_admin" and "admin" in body["detail"]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    # nothing changed, the session lives on
+    me = api.client.get("/api/auth/me", headers=api.headers("admin")).json()
+    assert me["role"] == "admin" and me["is_active"] is True
+    # a change that keeps the admin an active admin is fine
+    ok = api.client.patch(f"/api/auth/users/{admin_id}", json={"role": "admin", "is_active": True},
+                          headers=api.headers("admin"))
+    assert ok.status_code == 200 and ok.json()["role"] == "admin"
+
+
+def test_with_two_admins_one_can_be_demoted_but_not_both(api: Api) -> None:
+    admin_id, other_id = _user_id(api, "admin"), _user_id(api, "researcher2")
+    r = api.client.patch(f"/api/auth/users/{other_id}", json={"role": "admin"}, headers=api.headers("admin"))
+    assert r.status_code == 200 and r.json()["role"] == "admin"
+    other = _login(api, "researcher2")
+    # the first admin steps down (by its own hand): allowed, another admin is left
+    r = api.client.patch(f"/api/auth/users/{admin_id}", json={"role": "viewer"}, headers=api.headers("admin"))
+    assert r.status_code == 200 and r.json()["role"] == "viewer"
+    # the second cannot follow, neither demoted nor disabled
+    for change in ({"role": "researcher"}, {"is_active": False}):
+        r = api.client.patch(f"/api/auth/users/{other_id}", json=change, headers=other)
+        assert r.status_code == 409 and r.json()["code"] == "last_admin", r.text
+    users = api.client.get("/api/auth/users", headers=other).json()
+    assert [u["username"] for u in users if u["role"] == "admin" and u["is_active"]] == ["researcher2"]
+
+
+def test_a_disabled_admin_does_not_count(api: Api) -> None:
+    other_id = _user_id(api, "researcher2")
+    h = api.headers("admin")
+    assert api.client.patch(f"/api/auth/users/{other_id}", json={"role": "admin", "is_active": False},
+                            headers=h).status_code == 200
+    r = api.client.patch(f"/api/auth/users/{_user_id(api, 'admin')}", json={"role": "viewer"}, headers=h)
+    assert r.status_code == 409 and r.json()["code"] == "last_admin"
+
+
+def test_password_policy_is_in_the_schema(api: Api) -> None:
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["UserCreate"]["properties"]["password"]["minLength"] == 10
+    update = schemas["UserUpdate"]["properties"]["password"]
+    assert any(alt.get("minLength") == 10 for alt in update.get("anyOf", [update]))
+    r = api.client.patch(f"/api/auth/users/{_user_id(api, 'viewer')}", json={"password": "0000000000"},
+                         headers=api.headers("admin"))
+    assert r.status_code == 422 and r.json()["code"] == "refused"

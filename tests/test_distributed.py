@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from qlp_core.proc import stop
 from tests import netns
 from tests.helpers import REDIS_URL, ROOT, RunningPlatform, platform_env, port_open, service_missing
 
@@ -94,13 +95,7 @@ class Cluster:
         raise AssertionError(f"workers {names} never reported")
 
     def stop_worker(self, name: str) -> None:
-        proc = self.workers.pop(name)
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(self.workers.pop(name), timeout=30)
 
     def kill_worker(self, name: str) -> None:
         proc = self.workers.pop(name)
@@ -110,12 +105,9 @@ class Cluster:
     def stop(self) -> None:
         for proc in self.workers.values():
             if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+                os.killpg(proc.pid, signal.SIGTERM)  # all at once; then each gets its 15 s
         for proc in self.workers.values():
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+            stop(proc, timeout=15)
         self.api.stop()
         if self.hosts is not None:
             self.hosts.close()
@@ -332,9 +324,7 @@ def test_worker_registry(cluster: Cluster) -> None:
 def _start_training(cluster: Cluster, dataset: str, seed: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """A real Qlib job on a fresh dataset (its own seed: its own content hash, so no host has it cached), once its
     MLflow run exists; returns (the job as submitted, the job now)."""
-    with cluster.api.client() as c:
-        ds = c.post("/api/data/datasets", json={"name": dataset, "source": {
-            "kind": "synthetic", "n_instruments": 20, "years": 3, "seed": seed}}).json()
+    ds = cluster.api.generate_dataset(dataset, n_instruments=20, years=3, seed=seed)
     job = cluster.submit(config_text=DEMO_YAML.read_text(), dataset_id=ds["id"], experiment_name=dataset)
     t0 = time.monotonic()
     while True:

@@ -141,9 +141,8 @@ def test_plain_mlflow_client_through_the_door(stack: Stack, monkeypatch: pytest.
 
 def test_qlib_job_logs_through_the_door(stack: Stack) -> None:
     p = stack.platform
+    ds = p.generate_dataset("door", n_instruments=20, years=3)
     with p.client() as c:
-        ds = c.post("/api/data/datasets", json={"name": "door", "source": {
-            "kind": "synthetic", "n_instruments": 20, "years": 3}}).json()
         job = c.post("/api/train", json={"config_text": DEMO_YAML.read_text(), "dataset_id": ds["id"],
                                          "experiment_name": "door-jobs"}).json()
     done = p.wait_job(job["id"])

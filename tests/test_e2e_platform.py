@@ -48,8 +48,8 @@ def mlflow_client(p: RunningPlatform) -> MlflowClient:
     return MlflowClient(f"http://127.0.0.1:{p.env['QLP_MLFLOW__PORT']}/mlflow")
 
 
-def cli(p: RunningPlatform, *args: str, timeout: float = 400) -> subprocess.CompletedProcess[str]:
-    env = dict(p.env, QLP_PASSWORD=p.password, COLUMNS="200")
+def cli(p: RunningPlatform, *args: str, timeout: float = 400, columns: int = 200) -> subprocess.CompletedProcess[str]:
+    env = dict(p.env, QLP_PASSWORD=p.password, COLUMNS=str(columns))
     return subprocess.run([sys.executable, "-m", "qlp_cli", *args], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=timeout)
 
@@ -64,21 +64,29 @@ def all_artifacts(client: MlflowClient, run_id: str, path: str = "") -> set[str]
     return out
 
 
+_DEMO_DATASETS: dict[str, dict[str, Any]] = {}
+
+
 def demo_dataset(p: RunningPlatform) -> dict[str, Any]:
-    with p.client() as c:
-        r = c.post("/api/data/datasets", json={"name": "demo", "source": {"kind": "synthetic"}})
-        assert r.status_code in (200, 201), r.text
-        return dict(r.json())
+    """The demo market of this platform, generated once by its worker (a market job)."""
+    if p.url not in _DEMO_DATASETS:
+        _DEMO_DATASETS[p.url] = p.generate_dataset("demo")
+    return _DEMO_DATASETS[p.url]
 
 
 def test_demo_command_end_to_end(platform: RunningPlatform) -> None:
     """`qlp demo` against the running platform: job succeeded, Rank IC > 0.03, the run complete in MLflow."""
-    result = cli(platform, "demo")
+    result = cli(platform, "demo", columns=60)  # a narrow terminal: links must still come out whole
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Rank IC" in result.stdout and "MLflow run:" in result.stdout
     assert "QLP_RUN" in result.stdout  # the live log was followed in the terminal
+    assert "[qlp] market generated in" in result.stdout  # so was the market job's
+    out = result.stdout.splitlines()
+    link = out[out.index("MLflow run:") + 1]  # whole, on a line of its own, though > 60 chars
+    assert link.startswith(platform.url + "/mlflow/#/experiments/") and "/runs/" in link
+    assert f"The platform keeps running at {platform.url}" in result.stdout
     with platform.client() as c:
-        job = c.get("/api/train", params={"limit": 1}).json()[0]
+        job = c.get("/api/train", params={"limit": 1, "kind": "workflow"}).json()[0]
     assert job["state"] == "succeeded"
     assert job["metrics"]["Rank IC"] > 0.03, job["metrics"]
     client = mlflow_client(platform)
@@ -192,9 +200,8 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
         assert p2.proc is not None
         children: list[psutil.Process] = []
         try:
+            ds = p2.generate_dataset("small", n_instruments=20, years=3)
             with p2.client() as c:
-                ds = c.post("/api/data/datasets", json={"name": "small", "source": {
-                    "kind": "synthetic", "n_instruments": 20, "years": 3}}).json()
                 job = c.post("/api/train", json={"config_text": DEMO_YAML.read_text(), "dataset_id": ds["id"],
                                                  "experiment_name": "mariadb-redis"}).json()
                 done = p2.wait_job(job["id"])

@@ -11,16 +11,15 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from tests.conftest import Api
+from tests.helpers import generate_dataset
 
 DEMO = (Path(__file__).resolve().parent.parent / "trainers" / "configs" / "demo_lgb_alpha158.yaml").read_text()
 
 
 @pytest.fixture
-def dataset(api: Api) -> dict[str, Any]:
-    r = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
-                        json={"name": "tiny", "source": {"kind": "synthetic", "n_instruments": 5, "years": 0.5}})
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+def dataset(api: Api, tmp_path: Path) -> dict[str, Any]:
+    return generate_dataset(api.client, api.headers("researcher"), api.trainer, tmp_path / "gen-1",
+                            n_instruments=5, years=0.5)
 
 
 def submit(api: Api, dataset: dict[str, Any], role: str = "researcher", **extra: Any) -> Any:
@@ -33,28 +32,60 @@ def lines(start: int, stop: int) -> list[dict[str, Any]]:
     return [{"seq": i, "ts": now, "line": f"line {i}"} for i in range(start, stop)]
 
 
-def test_dataset_registered_with_hash_and_metadata(api: Api, dataset: dict[str, Any]) -> None:
+def test_dataset_registered_with_hash_and_metadata(api: Api, dataset: dict[str, Any], tmp_path: Path) -> None:
     assert dataset["version"] == 1 and len(dataset["content_hash"]) == 64
     assert dataset["instruments"] == 5 and "demo" in dataset["markets"] and dataset["benchmarks"] == ["DEMOIDX"]
     assert {"open", "close", "vwap", "factor", "change"} <= set(dataset["fields"])
     got = api.client.get(f"/api/data/datasets/{dataset['id']}", headers=api.headers("viewer")).json()
     assert got == dataset
+    assert dataset["source"]["kind"] == "synthetic" and dataset["source"]["n_instruments"] == 5
     # the same content again is the same version; a new seed is a new version
-    again = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
-                            json={"name": "tiny", "source": {"kind": "synthetic", "n_instruments": 5, "years": 0.5}})
-    assert again.status_code == 200 and again.json()["id"] == dataset["id"]
-    v2 = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
-                         json={"name": "tiny", "source": {"kind": "synthetic", "n_instruments": 5, "years": 0.5,
-                                                          "seed": 7}})
-    assert v2.status_code == 201 and v2.json()["version"] == 2
-    assert v2.json()["content_hash"] != dataset["content_hash"]
+    again = generate_dataset(api.client, api.headers("researcher"), api.trainer, tmp_path / "gen-2",
+                             n_instruments=5, years=0.5)
+    assert again["id"] == dataset["id"]
+    v2 = generate_dataset(api.client, api.headers("researcher"), api.trainer, tmp_path / "gen-3",
+                          n_instruments=5, years=0.5, seed=7)
+    assert v2["version"] == 2 and v2["content_hash"] != dataset["content_hash"]
+
+
+def test_market_generation_is_a_job(api: Api, tmp_path: Path) -> None:
+    """The API never computes a market: generating one queues a market job; only its worker's upload, checked
+    against the hash it declares, registers the version; other jobs and other workers cannot upload."""
+    r = api.client.post("/api/data/datasets/generate", headers=api.headers("researcher"), json={"name": "gen"})
+    assert r.status_code == 202 and r.json()["kind"] == "market" and r.json()["state"] == "queued"
+    assert api.client.post("/api/data/datasets/generate", headers=api.headers("viewer"),
+                           json={"name": "gen"}).status_code == 403
+    job_id = r.json()["id"]
+    claim = api.client.post(f"/api/internal/jobs/{job_id}/claim", headers=api.trainer, json={"worker": "w1"})
+    assert claim.status_code == 200 and claim.json()["payload"]["kind"] == "market"
+    assert claim.json()["tracking_token"] == ""  # a market job logs no MLflow run
+    from qlp_core.qlib_data import content_hash, tar_stream
+    from trainers.market import generate_market
+
+    folder = tmp_path / "m"
+    generate_market(folder, n_instruments=5, years=0.5)
+    body, digest = b"".join(tar_stream(folder)), content_hash(folder)
+    url = f"/api/internal/jobs/{job_id}/dataset"
+    assert api.client.put(url, params={"worker": "w1"}, content=body,
+                          headers={**api.headers("admin"), "X-Content-SHA256": digest}).status_code == 401
+    other = api.client.put(url, params={"worker": "w2"}, content=body,
+                           headers={**api.trainer, "X-Content-SHA256": digest})
+    assert other.status_code == 409 and other.json()["code"] == "job_not_yours"
+    wrong = api.client.put(url, params={"worker": "w1"}, content=body,
+                           headers={**api.trainer, "X-Content-SHA256": "0" * 64})
+    assert wrong.status_code == 422 and "arrived with hash" in wrong.json()["detail"]
+    assert api.client.get("/api/data/datasets", headers=api.headers("viewer")).json() == []
+    ok = api.client.put(url, params={"worker": "w1"}, content=body, headers={**api.trainer, "X-Content-SHA256": digest})
+    assert ok.status_code == 200 and ok.json()["created"] and ok.json()["version"] == 1
+    job = api.client.get(f"/api/train/{job_id}", headers=api.headers("viewer")).json()
+    assert job["dataset_id"] == ok.json()["dataset_id"]
 
 
 @pytest.mark.parametrize("name", ["../evil", "..%2f", "a/b", "", "x" * 65, "a\\b"])
 def test_bad_dataset_names_refused(api: Api, name: str) -> None:
-    r = api.client.post("/api/data/datasets", headers=api.headers("researcher"),
-                        json={"name": name, "source": {"kind": "synthetic"}})
-    assert r.status_code == 422
+    r = api.client.post("/api/data/datasets/generate", headers=api.headers("researcher"), json={"name": name})
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+    assert api.client.get("/api/train", headers=api.headers("admin")).json() == []
 
 
 @pytest.mark.parametrize("path", ["../../etc", "/etc", "file:///etc", "..\\..\\etc", "/tmp"])
@@ -74,7 +105,7 @@ def test_refused_config_creates_nothing(api: Api, dataset: dict[str, Any]) -> No
     r = api.client.post("/api/train", headers=api.headers("researcher"),
                         json={"config_text": tagged, "dataset_id": dataset["id"]})
     assert r.status_code == 422
-    assert api.client.get("/api/train", headers=api.headers("admin")).json() == []
+    assert api.client.get("/api/train", params={"kind": "workflow"}, headers=api.headers("admin")).json() == []
     assert submit(api, {"id": 999}).status_code == 404
 
 
@@ -93,11 +124,12 @@ def test_lifecycle_claim_logs_resume_finish(api: Api, dataset: dict[str, Any]) -
     spec = api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w1"}, headers=api.trainer)
     assert spec.status_code == 200
     spec_body = spec.json()
-    assert spec_body["dataset"]["hash"] == dataset["content_hash"] and spec_body["log_offset"] == 0
+    assert spec_body["payload"]["kind"] == "workflow" and spec_body["log_offset"] == 0
+    assert spec_body["payload"]["dataset"]["hash"] == dataset["content_hash"]
     assert spec_body["user"] == "researcher" and spec_body["attempt"] == 1
     # only one worker can win the claim
-    assert api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w2"},
-                           headers=api.trainer).status_code == 409
+    lost = api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "w2"}, headers=api.trainer)
+    assert lost.status_code == 409 and lost.json()["code"] == "job_not_claimable"
     beat = api.client.post(f"/api/internal/jobs/{jid}/heartbeat", json={"worker": "w1"}, headers=api.trainer).json()
     assert beat == {"state": "running", "cancel_requested": False}
     # another worker may not write this job's log
@@ -136,7 +168,9 @@ def test_lifecycle_claim_logs_resume_finish(api: Api, dataset: dict[str, Any]) -
         assert run.status_code == 204
         fin = api.client.post(f"/api/internal/jobs/{jid}/finish", headers=api.trainer,
                               json={"worker": "w1", "state": "succeeded", "metrics": {"IC": 0.05}})
-        assert fin.status_code == 200 and fin.json()["mlflow_url"].endswith("/#/experiments/1/runs/abc")
+        assert fin.status_code == 200 and fin.json() == {"job_id": jid, "state": "succeeded"}
+        url = api.client.get(f"/api/train/{jid}", headers=api.headers("viewer")).json()["mlflow_url"]
+        assert url.endswith("/#/experiments/1/runs/abc")
         assert ws.receive_json()["state"] == "succeeded"
         end = ws.receive_json()
         assert end == {"type": "end", "job_id": jid, "state": "succeeded", "next_offset": 160}
@@ -215,7 +249,7 @@ def test_cancel_queued_and_running(api: Api, dataset: dict[str, Any]) -> None:
 
 
 def test_reaper_requeues_lost_jobs_until_attempts_run_out(api: Api, dataset: dict[str, Any]) -> None:
-    from platform_api.jobs.service import reap_lost
+    from platform_api.jobs.reaper import reap_lost
 
     jid = submit(api, dataset, max_attempts=2).json()["id"]
     api.client.post(f"/api/internal/jobs/{jid}/claim", json={"worker": "ghost"}, headers=api.trainer)
@@ -248,7 +282,7 @@ def test_probe_jobs(api: Api) -> None:
     job = r.json()
     assert job["kind"] == "probe" and job["dataset_id"] is None and job["priority"] == 9
     spec = api.client.post(f"/api/internal/jobs/{job['id']}/claim", json={"worker": "w"}, headers=api.trainer)
-    assert spec.json()["kind"] == "probe" and spec.json()["dataset"] is None
+    assert spec.json()["payload"] == {"kind": "probe", "lines": 5, "rate": 100.0, "exit_code": 0}
     assert spec.json()["tracking_token"] == ""  # no MLflow for probes
     bad = api.client.post("/api/train", headers=api.headers("researcher"),
                           json={"kind": "probe", "dataset_id": 1})
@@ -324,9 +358,12 @@ def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, datas
                                                                   tmp_path: Path) -> None:
     """No shared disk: the worker downloads the version over the trainer protocol, checks its content hash and
     keeps it read-only in its scratch folder; a second job on that host uses the copy."""
+    from pydantic import ValidationError
+
+    from qlp_core.protocol import DatasetRef
+    from qlp_core.qlib_data import content_hash
     from trainers.api_client import TrainerAPI
     from trainers.datasets import DatasetFetchError, local_copy
-    from qlp_core.qlib_data import content_hash
 
     url = f"/api/internal/datasets/{dataset['id']}/archive"
     assert api.client.get(url).status_code == 401
@@ -336,7 +373,8 @@ def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, datas
     trainer = TrainerAPI("http://testserver", "unused")
     trainer.client = api.client  # the in-process API, with the trainer token below
     api.client.headers.update(api.trainer)
-    ref = {"id": dataset["id"], "name": "tiny", "version": dataset["version"], "hash": dataset["content_hash"]}
+    ref = DatasetRef(id=dataset["id"], name="tiny", version=dataset["version"], path="/nowhere",
+                     hash=dataset["content_hash"])
     cache = tmp_path / "scratch" / "datasets"
     path, note = local_copy(trainer, ref, cache)
     assert path == cache / dataset["content_hash"] and content_hash(path) == dataset["content_hash"]
@@ -346,9 +384,9 @@ def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, datas
     again, note2 = local_copy(trainer, ref, cache)
     assert again == path and note2 is None
     # what arrives must match the recorded hash: nothing is kept otherwise
-    bad = {**ref, "hash": "0" * 64}
+    bad = ref.model_copy(update={"hash": "0" * 64})
     with pytest.raises(DatasetFetchError, match="arrived with hash"):
         local_copy(trainer, bad, cache)
-    assert not (cache / bad["hash"]).exists() and [p.name for p in cache.iterdir() if p.is_dir()] == [path.name]
-    with pytest.raises(DatasetFetchError, match="not a hex digest"):
-        local_copy(trainer, {**ref, "hash": "../../etc"}, cache)
+    assert not (cache / bad.hash).exists() and [p.name for p in cache.iterdir() if p.is_dir()] == [path.name]
+    with pytest.raises(ValidationError, match="hash"):  # a hash that is a path never reaches the cache
+        DatasetRef(id=1, name="x", version=1, path="/x", hash="../../etc")

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trainers.market import generate_market
 from qlp_core.qlib_data import QlibFolderError, content_hash, describe_folder
+from trainers.market import generate_market
 
 
 def read_bin(path: Path) -> tuple[int, np.ndarray]:

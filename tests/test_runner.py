@@ -46,14 +46,17 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def write_spec(tmp: Path, market: Path, config_text: str, overrides: dict[str, Any], job_id: int) -> Path:
     spec = {
         "job_id": job_id,
-        "config_text": config_text,
-        "overrides": overrides,
-        "dataset": {"id": 7, "name": "demo", "version": 3, "path": str(market), "hash": DATASET_HASH},
-        "tracking_uri": f"sqlite:///{tmp / 'mlflow.db'}",
-        "experiment_name": "runner-test",
         "user": "alice",
+        "tracking_uri": f"sqlite:///{tmp / 'mlflow.db'}",
         "result_path": str(tmp / "out" / "result.json"),
         "kernels": 1,
+        "payload": {
+            "kind": "workflow",
+            "config_text": config_text,
+            "overrides": overrides,
+            "dataset": {"id": 7, "name": "demo", "version": 3, "path": str(market), "hash": DATASET_HASH},
+            "experiment_name": "runner-test",
+        },
     }
     path = tmp / f"spec-{job_id}.json"
     path.write_text(json.dumps(spec))
@@ -204,8 +207,8 @@ def test_refused_config_exits_2_before_anything_runs(tmp_path: Path, market: Pat
     started = time.monotonic()
     proc = run_runner(spec, tmp_path / "scratch", timeout=60)
     assert proc.returncode == 2, proc.stdout[-4000:]
-    assert last_line(proc.stdout) == (
-        "QLP_ERROR task.model.module_path 'os' is not allowed: only qlib.* and trainers.* modules may be loaded"
+    assert last_line(proc.stdout).startswith(
+        "QLP_ERROR task.model.module_path 'os' is not allowed: a model may only come from qlib.contrib.model."
     )
     assert "QLP_RUN" not in proc.stdout
     assert not (tmp_path / "mlflow.db").exists()  # no MLflow store touched, so no run
@@ -224,13 +227,14 @@ def test_refused_override_exits_2(tmp_path: Path, market: Path) -> None:
 def test_failing_workflow_exits_1_and_marks_the_run_failed(tmp_path: Path, market: Path) -> None:
     from mlflow import MlflowClient
 
-    config_text = DEMO.read_text().replace("class: LGBModel", "class: NoSuchModel")
+    config_text = DEMO.read_text().replace("loss: mse", "loss: no-such-loss")  # vetted fine, fails in Qlib
+    assert config_text != DEMO.read_text()
     spec = write_spec(tmp_path, market, config_text, {}, job_id=44)
     proc = run_runner(spec, tmp_path / "scratch", timeout=120)
     assert proc.returncode == 1, proc.stdout[-4000:]
     assert "Traceback (most recent call last)" in proc.stdout
     error = last_line(proc.stdout)
-    assert error.startswith("QLP_ERROR AttributeError: ") and "NoSuchModel" in error
+    assert error.startswith("QLP_ERROR NotImplementedError") and "gbdt.py" in proc.stdout  # raised in Qlib
     (run_line,) = protocol_lines(proc.stdout, "QLP_RUN")
     run = json.loads(run_line)
     client = MlflowClient(f"sqlite:///{tmp_path / 'mlflow.db'}")
@@ -246,7 +250,7 @@ def test_exports_turn_awkward_frames_into_parquet_and_json(tmp_path: Path) -> No
     import pandas as pd
     from qlib.backtest.position import Position
 
-    from trainers.runner import write_exports
+    from trainers.exports import write_exports
 
     days = pd.date_range("2021-01-04", periods=3, freq="B")
     index = pd.MultiIndex.from_product([days, ["A", "B"]], names=["datetime", "instrument"])
@@ -303,18 +307,19 @@ def test_exports_turn_awkward_frames_into_parquet_and_json(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"job_id": "1"}, "spec.job_id must be a int"),
-        ({"config_text": None}, "spec.config_text must be a str"),
-        ({"dataset": {"id": 1}}, "spec.dataset.name is missing"),
-        ({"overrides": ["x"]}, "spec.overrides must be an object"),
-        ({"kernels": 0}, "spec.kernels must be a positive integer"),
+        ({"job_id": "x"}, "job_id"),
+        ({"payload": {"kind": "workflow", "config_text": None}}, "payload"),
+        ({"payload": {"kind": "probe", "lines": 1}}, "not a workflow"),
+        ({"kernels": 0}, "kernels"),
     ],
 )
 def test_bad_specs_are_refused(tmp_path: Path, change: dict[str, Any], expected: str) -> None:
-    from trainers.runner import JobSpec, SpecError
+    from trainers.runner import SpecError, read_spec
 
-    spec = json.loads(write_spec(tmp_path, tmp_path, "task: {}", {}, job_id=1).read_text())
-    assert JobSpec.from_dict(spec).dataset.version == 3
+    path = write_spec(tmp_path, tmp_path, "task: {}", {}, job_id=1)
+    assert read_spec(path).payload.dataset.version == 3  # type: ignore[union-attr]
+    spec = json.loads(path.read_text())
     spec.update(change)
+    path.write_text(json.dumps(spec))
     with pytest.raises(SpecError, match=expected):
-        JobSpec.from_dict(spec)
+        read_spec(path)

@@ -1,19 +1,45 @@
-"""The worker's HTTP client for the platform API's trainer protocol (trainer token, bounded retries)."""
+"""The worker's HTTP client for the API's trainer protocol (``qlp_core.protocol`` models both ways; trainer token;
+bounded retries). Refusals carry the problem's machine-readable code."""
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
+
+from qlp_core.problems import ProblemCode, code_for_status
+from qlp_core.protocol import (
+    UPLOAD_HASH_HEADER,
+    ClaimRequest,
+    DatasetRegistered,
+    FinishRequest,
+    HeartbeatResponse,
+    JobEnded,
+    JobSpec,
+    LogBatch,
+    LogLine,
+    LogsStored,
+    RunInfo,
+    WorkerHeartbeat,
+    WorkerRef,
+)
 
 log = logging.getLogger("qlp.trainer.api")
 RETRY_STATUS = {502, 503, 504}
+M = TypeVar("M", bound=BaseModel)
 
 
-class Conflict(RuntimeError):
-    """The API refused a state change (HTTP 409): someone else owns the job, or it is over."""
+class Refusal(RuntimeError):
+    """The API refused the call (a 4xx): ``code`` says why (e.g. another worker won the claim)."""
+
+    def __init__(self, status: int, code: ProblemCode, detail: str) -> None:
+        super().__init__(f"{status} {code}: {detail}")
+        self.status, self.code, self.detail = status, code, detail
 
 
 class TrainerAPI:
@@ -27,60 +53,75 @@ class TrainerAPI:
     def close(self) -> None:
         self.client.close()
 
-    def post(self, path: str, body: dict[str, Any], *, attempts: int = 8) -> Any:
-        """POST with retries on network errors and 502/503/504 (exponential back-off, capped at 5 s)."""
+    def call(self, method: str, path: str, body: BaseModel | None, answer: type[M] | None, *, attempts: int = 8,
+             **kwargs: Any) -> M | None:
+        """One protocol call, retried on network errors and 502/503/504 (exponential back-off, capped at 5 s)."""
         delay = 0.25
+        content = body.model_dump_json().encode() if body is not None else kwargs.pop("content", None)
+        headers = {"Content-Type": "application/json", **kwargs.pop("headers", {})} if body is not None else \
+            kwargs.pop("headers", None)
         for i in range(attempts):
             try:
-                r = self.client.post(path, json=body)
+                r = self.client.request(method, path, content=content, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 if i == attempts - 1:
                     raise
                 log.warning("API %s unreachable (%s); retrying", path, type(exc).__name__)
             else:
-                if r.status_code == 409:
-                    raise Conflict(_detail(r))
-                if r.status_code not in RETRY_STATUS:
+                if r.status_code in RETRY_STATUS and i < attempts - 1:
+                    pass
+                elif 400 <= r.status_code < 500:
+                    raise _refusal(r)
+                else:
                     r.raise_for_status()
-                    return r.json() if r.content else None
-                if i == attempts - 1:
-                    r.raise_for_status()
+                    return answer.model_validate_json(r.content) if answer is not None and r.content else None
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
         return None
 
     # ----- protocol -----
-    def claim(self, job_id: int, worker: str, hostname: str) -> dict[str, Any]:
-        body = {"worker": worker, "hostname": hostname}
-        result: dict[str, Any] = self.post(f"/api/internal/jobs/{job_id}/claim", body)
-        return result
+    def claim(self, job_id: int, worker: str, hostname: str) -> JobSpec:
+        spec = self.call("POST", f"/api/internal/jobs/{job_id}/claim", ClaimRequest(worker=worker, hostname=hostname),
+                         JobSpec)
+        assert spec is not None
+        return spec
 
-    def heartbeat(self, job_id: int, worker: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.post(f"/api/internal/jobs/{job_id}/heartbeat", {"worker": worker}, attempts=2)
-        return result
+    def heartbeat(self, job_id: int, worker: str) -> HeartbeatResponse | None:
+        return self.call("POST", f"/api/internal/jobs/{job_id}/heartbeat", WorkerRef(worker=worker),
+                         HeartbeatResponse, attempts=2)
 
-    def logs(self, job_id: int, worker: str, lines: list[dict[str, Any]]) -> None:
-        self.post(f"/api/internal/jobs/{job_id}/logs", {"worker": worker, "lines": lines})
+    def logs(self, job_id: int, worker: str, lines: list[LogLine]) -> None:
+        self.call("POST", f"/api/internal/jobs/{job_id}/logs", LogBatch(worker=worker, lines=lines), LogsStored)
 
     def run_info(self, job_id: int, worker: str, run_id: str, experiment_id: str) -> None:
-        self.post(
-            f"/api/internal/jobs/{job_id}/run",
-            {"worker": worker, "mlflow_run_id": run_id, "mlflow_experiment_id": experiment_id},
-        )
+        self.call("POST", f"/api/internal/jobs/{job_id}/run",
+                  RunInfo(worker=worker, mlflow_run_id=run_id, mlflow_experiment_id=experiment_id), None)
+
+    def upload_dataset(self, job_id: int, worker: str, chunks: Iterator[bytes], digest: str) -> DatasetRegistered:
+        """A folder the job produced, as a tar stream (sent once: a stream cannot be replayed)."""
+        out = self.call("PUT", f"/api/internal/jobs/{job_id}/dataset", None, DatasetRegistered, attempts=1,
+                        content=chunks, params={"worker": worker}, timeout=600,
+                        headers={UPLOAD_HASH_HEADER: digest, "Content-Type": "application/x-tar"})
+        assert out is not None
+        return out
 
     def finish(self, job_id: int, worker: str, state: str, error: str | None, metrics: dict[str, float]) -> None:
-        self.post(
-            f"/api/internal/jobs/{job_id}/finish",
-            {"worker": worker, "state": state, "error": error, "metrics": metrics},
-            attempts=20,
-        )
+        body = FinishRequest.model_validate({"worker": worker, "state": state, "error": error, "metrics": metrics})
+        self.call("POST", f"/api/internal/jobs/{job_id}/finish", body, JobEnded, attempts=20)
 
-    def worker_heartbeat(self, body: dict[str, Any]) -> None:
-        self.post("/api/internal/workers/heartbeat", body, attempts=1)
+    def worker_heartbeat(self, body: WorkerHeartbeat) -> None:
+        self.call("POST", "/api/internal/workers/heartbeat", body, None, attempts=1)
 
 
-def _detail(r: httpx.Response) -> str:
+def log_line(seq: int, line: str) -> LogLine:
+    return LogLine(seq=seq, ts=datetime.now(UTC), line=line)
+
+
+def _refusal(r: httpx.Response) -> Refusal:
     try:
-        return str(r.json().get("detail"))
-    except ValueError:
-        return r.text[:200]
+        body = r.json()
+        code = ProblemCode(body.get("code"))
+        detail = str(body.get("detail"))
+    except (ValueError, AttributeError):
+        code, detail = code_for_status(r.status_code), r.text[:200]
+    return Refusal(r.status_code, code, detail)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import fcntl
 import shutil
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from qlp_core.qlib_data import content_hash, make_read_only
+from qlp_core.protocol import DatasetRef
+from qlp_core.qlib_data import content_hash, extract_tar, make_read_only, make_writable
 from trainers.api_client import TrainerAPI
 
 
@@ -41,11 +41,9 @@ class _ResponseReader:
         return out
 
 
-def local_copy(api: TrainerAPI, dataset: dict[str, Any], cache: Path) -> tuple[Path, str | None]:
+def local_copy(api: TrainerAPI, dataset: DatasetRef, cache: Path) -> tuple[Path, str | None]:
     """The folder to give Qlib for ``dataset`` (its DatasetRef), and a note for the job log when it was fetched."""
-    digest = str(dataset["hash"])
-    if not digest.isalnum():
-        raise DatasetFetchError(f"dataset hash {digest!r} is not a hex digest")
+    digest = dataset.hash  # a hex digest: the protocol model checks its shape
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / digest
     with (cache / f"{digest}.lock").open("w") as lock:
@@ -55,22 +53,20 @@ def local_copy(api: TrainerAPI, dataset: dict[str, Any], cache: Path) -> tuple[P
         t0 = time.monotonic()
         tmp = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=cache))
         try:
-            with api.client.stream("GET", f"/api/internal/datasets/{dataset['id']}/archive", timeout=300) as r:
+            with api.client.stream("GET", f"/api/internal/datasets/{dataset.id}/archive", timeout=300) as r:
                 if r.status_code != 200:
-                    raise DatasetFetchError(f"dataset {dataset['id']} download failed: HTTP {r.status_code}")
+                    raise DatasetFetchError(f"dataset {dataset.id} download failed: HTTP {r.status_code}")
                 body = _ResponseReader(r.iter_bytes(1 << 20))
-                with tarfile.open(fileobj=body, mode="r|") as tar:  # type: ignore[call-overload]
-                    tar.extractall(tmp, filter="data")  # no absolute paths, no '..', no links out, no devices
+                extract_tar(body, tmp)
             got = content_hash(tmp)
             if got != digest:
                 raise DatasetFetchError(
-                    f"dataset {dataset['id']} arrived with hash {got[:12]}…, expected {digest[:12]}…")
+                    f"dataset {dataset.id} arrived with hash {got[:12]}…, expected {digest[:12]}…")
             make_read_only(tmp)
             tmp.rename(target)
         except BaseException:
-            for p in [tmp, *tmp.rglob("*")]:
-                p.chmod(0o755)
+            make_writable(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         took, mb = time.monotonic() - t0, body.bytes / 1e6
-        return target, f"fetched dataset {dataset['name']}@v{dataset['version']} ({mb:.1f} MB, {took:.1f} s)"
+        return target, f"fetched dataset {dataset.name}@v{dataset.version} ({mb:.1f} MB, {took:.1f} s)"

@@ -6,18 +6,21 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from trainers.api_client import Conflict, TrainerAPI
+from qlp_core.problems import ProblemCode
+from qlp_core.proc import stop_group
+from qlp_core.protocol import MAX_BATCH, JobPayload, JobSpec, LogLine, RunnerSpec, WorkflowPayload
+from qlp_core.qlib_data import content_hash, tar_stream
+from trainers.api_client import Refusal, TrainerAPI, log_line
 from trainers.datasets import local_copy
 
 log = logging.getLogger("qlp.trainer")
@@ -34,20 +37,20 @@ class LogShipper:
     def __init__(self, api: TrainerAPI, job_id: int, worker: str, offset: int, path: Path) -> None:
         self.api, self.job_id, self.worker = api, job_id, worker
         self.seq = offset
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[LogLine] = []
         self.lock = threading.Lock()
         self.file = path.open("a", encoding="utf-8")
 
     def add(self, line: str) -> None:
         line = line.rstrip("\n")[:MAX_LINE]
         with self.lock:
-            self.pending.append({"seq": self.seq, "ts": datetime.now(UTC).isoformat(), "line": line})
+            self.pending.append(log_line(self.seq, line))
             self.seq += 1
             self.file.write(line + "\n")
 
     def flush(self) -> None:
         with self.lock:
-            batch, self.pending = self.pending[:5000], self.pending[5000:]
+            batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
             self.file.flush()
         if batch:
             try:
@@ -69,61 +72,62 @@ class JobExecutor:
     def run(self, job_id: int) -> str:
         try:
             spec = self.api.claim(job_id, self.worker, socket.gethostname())
-        except Conflict as exc:
-            log.info("job %s not claimed: %s", job_id, exc)
+        except Refusal as exc:
+            if exc.code != ProblemCode.JOB_NOT_CLAIMABLE:
+                raise
+            log.info("job %s not claimed: %s", job_id, exc.detail)
             return "not-claimed"
-        folder = self.scratch / f"job-{job_id}-attempt-{spec['attempt']}"
+        folder = self.scratch / f"job-{job_id}-attempt-{spec.attempt}"
         folder.mkdir(parents=True, exist_ok=True)
-        shipper = LogShipper(self.api, job_id, self.worker, spec["log_offset"], folder / "job.log")
+        shipper = LogShipper(self.api, job_id, self.worker, spec.log_offset, folder / "job.log")
         try:
             return self._supervise(spec, folder, shipper)
         finally:
             shipper.close()
 
-    def _supervise(self, spec: dict[str, Any], folder: Path, shipper: LogShipper) -> str:
-        job_id = spec["job_id"]
+    def _local_payload(self, payload: JobPayload, shipper: LogShipper) -> JobPayload:
+        """The payload with its dataset where this host can read it (fetched once per host when not shared)."""
+        if not isinstance(payload, WorkflowPayload) or not self.fetch_datasets:
+            return payload
+        path, note = local_copy(self.api, payload.dataset, self.scratch / "datasets")
+        if note:
+            shipper.add(f"[worker] {note}")
+        return payload.model_copy(update={"dataset": payload.dataset.model_copy(update={"path": str(path)})})
+
+    def _fail(self, job_id: int, shipper: LogShipper, why: str) -> str:
+        shipper.add(f"[worker] job {job_id} failed: {why}")
+        self._try(shipper.flush, attempts=20)
+        self.api.finish(job_id, self.worker, "failed", why, {})
+        return "failed"
+
+    def _supervise(self, spec: JobSpec, folder: Path, shipper: LogShipper) -> str:
+        job_id, payload = spec.job_id, spec.payload
         result_path = folder / "result.json"
         # MLflow through the door, by this worker's own route to the API (the API's advertised URL may be one
         # that only its own network resolves); the path is the door's prefix as the API reports it
-        spec["tracking_uri"] = str(self.api.client.base_url).rstrip("/") + urlsplit(spec["tracking_uri"]).path
-        dataset = spec["dataset"]
-        if dataset and self.fetch_datasets:
-            try:
-                path, note = local_copy(self.api, dataset, self.scratch / "datasets")
-            except Exception as exc:
-                why = f"could not fetch dataset {dataset['name']}@v{dataset['version']}: {exc}"
-                shipper.add(f"[worker] job {job_id} failed: {why}")
-                self._try(shipper.flush, attempts=20)
-                self.api.finish(job_id, self.worker, "failed", why, {})
-                return "failed"
-            dataset = {**dataset, "path": str(path)}
-            if note:
-                shipper.add(f"[worker] {note}")
-        runner_spec = {
-            "job_id": job_id,
-            "config_text": spec["config_text"],
-            "overrides": spec["overrides"],
-            "dataset": dataset,
-            "tracking_uri": spec["tracking_uri"],
-            "experiment_name": spec["experiment_name"],
-            "user": spec["user"],
-            "result_path": str(result_path),
-            "kernels": None,
-        }
+        tracking_uri = str(self.api.client.base_url).rstrip("/") + urlsplit(spec.tracking_uri).path
+        try:
+            local = self._local_payload(payload, shipper)
+        except Exception as exc:
+            assert isinstance(payload, WorkflowPayload)
+            ds = payload.dataset
+            return self._fail(job_id, shipper, f"could not fetch dataset {ds.name}@v{ds.version}: {exc}")
+        runner_spec = RunnerSpec(job_id=job_id, user=spec.user, tracking_uri=tracking_uri,
+                                 result_path=str(result_path), output_dir=str(folder / "output"), kernels=None,
+                                 payload=local)
         spec_path = folder / "spec.json"
-        spec_path.write_text(json.dumps(runner_spec))
+        spec_path.write_text(runner_spec.model_dump_json())
         env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
         env["PYTHONUNBUFFERED"] = "1"
-        if spec["tracking_token"]:
+        if spec.tracking_token:
             # MLflow through the API's door with the job's own token (never written to disk)
-            env["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]
-            os.environ["MLFLOW_TRACKING_TOKEN"] = spec["tracking_token"]  # for _close_run in this process
-        ds = spec["dataset"]
-        on = f" (dataset {ds['name']}@v{ds['version']})" if ds else ""
-        shipper.add(f"[worker] job {job_id} attempt {spec['attempt']} on {self.worker}{on}")
-        module = "trainers.probe" if spec.get("kind") == "probe" else "trainers.runner"
+            env["MLFLOW_TRACKING_TOKEN"] = spec.tracking_token
+            os.environ["MLFLOW_TRACKING_TOKEN"] = spec.tracking_token  # for _close_run in this process
+        on = f" (dataset {payload.dataset.name}@v{payload.dataset.version})" if isinstance(payload, WorkflowPayload) \
+            else ""
+        shipper.add(f"[worker] job {job_id} ({payload.kind}) attempt {spec.attempt} on {self.worker}{on}")
         proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", module, str(spec_path)],
+            [sys.executable, "-u", "-m", payload.runner, str(spec_path)],
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -150,11 +154,11 @@ class JobExecutor:
                     beat = self.api.heartbeat(job_id, self.worker)
                 except Exception as exc:
                     log.warning("heartbeat of job %s failed: %s", job_id, exc)
-                    beat = {}
-                if beat.get("cancel_requested"):
+                    beat = None
+                if beat is not None and beat.cancel_requested:
                     cancelled = True
                     shipper.add("[worker] cancel requested: stopping the workflow")
-                    _kill_group(proc)
+                    stop_group(proc.pid, proc, timeout=KILL_GRACE_S)
         rc = proc.wait()
         if not run_reported and "run" in markers:
             self._try(lambda: self.api.run_info(
@@ -162,20 +166,20 @@ class JobExecutor:
         metrics: dict[str, float] = {}
         error: str | None = None
         if cancelled:
-            state = "cancelled"
-            error = "cancelled by user"
-        elif rc == 0 and spec.get("kind") == "probe":
+            state, error = "cancelled", "cancelled by user"
+        elif rc == 0:
             state = "succeeded"
-        elif rc == 0 and result_path.exists():
-            state = "succeeded"
-            metrics = {k: float(v) for k, v in json.loads(result_path.read_text()).get("metrics", {}).items()}
+            try:
+                metrics = self._after(payload.kind)(job_id, folder, result_path, shipper)
+            except Exception as exc:
+                state, error = "failed", f"{type(exc).__name__}: {exc}"
         else:
             state = "failed"
-            error = markers.get("error") or f"workflow exited with code {rc}"
+            error = markers.get("error") or f"{payload.kind} process exited with code {rc}"
         shipper.add(f"[worker] job {job_id} {state}" + (f": {error}" if error else ""))
         run_id = markers.get("run", {}).get("run_id")
         if run_id:
-            self._close_run(spec["tracking_uri"], run_id, state, shipper)
+            self._close_run(tracking_uri, run_id, state, shipper)
         self._try(shipper.flush, attempts=20)
         self.api.finish(job_id, self.worker, state, error, metrics)
         return state
@@ -219,15 +223,27 @@ class JobExecutor:
                 time.sleep(0.5)
         return False
 
+    # ----- what a kind does after its process succeeded; returns the job's metrics --------------------------
+    def _after(self, kind: str) -> Any:
+        return {"workflow": self._workflow_result, "market": self._upload_dataset}.get(kind, _no_result)
 
-def _kill_group(proc: subprocess.Popen[str]) -> None:
-    """SIGTERM the workflow's process group (joblib children included), SIGKILL after a grace period."""
-    try:
-        pgid = os.getpgid(proc.pid)
-    except ProcessLookupError:
-        return
-    os.killpg(pgid, signal.SIGTERM)
-    try:
-        proc.wait(KILL_GRACE_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(pgid, signal.SIGKILL)
+    @staticmethod
+    def _workflow_result(job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
+        if not result_path.exists():
+            raise RuntimeError("the workflow wrote no result")
+        return {k: float(v) for k, v in json.loads(result_path.read_text()).get("metrics", {}).items()}
+
+    def _upload_dataset(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
+        out = folder / "output"
+        digest = content_hash(out)
+        shipper.add(f"[worker] uploading the generated dataset ({digest[:12]}…)")
+        self._try(shipper.flush)
+        done = self.api.upload_dataset(job_id, self.worker, tar_stream(out), digest)
+        shipper.add(f"[worker] registered dataset {done.name}@v{done.version} (id {done.dataset_id}"
+                    + ("" if done.created else ", same content as before") + ")")
+        shutil.rmtree(out, ignore_errors=True)
+        return {}
+
+
+def _no_result(job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
+    return {}

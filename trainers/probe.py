@@ -3,30 +3,27 @@ It exercises the whole job path (dispatch, claim, log shipping, WebSockets) with
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
 
-import yaml
+from qlp_core.proc import die_with_parent
+from qlp_core.protocol import ProbePayload, RunnerSpec
 
 
 def main(argv: list[str]) -> int:
-    from qlp_core.proc import die_with_parent
-
     die_with_parent()
-    spec = json.loads(Path(argv[0]).read_text())
-    probe = yaml.safe_load(spec["config_text"])["probe"]
-    lines, rate, code = int(probe["lines"]), float(probe["rate"]), int(probe["exit_code"])
+    probe = RunnerSpec.model_validate_json(Path(argv[0]).read_text()).payload
+    assert isinstance(probe, ProbePayload)
     start = time.monotonic()
-    for i in range(lines):
-        delay = start + i / rate - time.monotonic()
+    for i in range(probe.lines):
+        delay = start + i / probe.rate - time.monotonic()
         if delay > 0:
             time.sleep(delay)
         print(f"probe line {i} t={time.time():.6f}", flush=True)
-    if code:
-        print(f"QLP_ERROR probe asked to fail with exit code {code}", flush=True)
-    return code
+    if probe.exit_code:
+        print(f"QLP_ERROR probe asked to fail with exit code {probe.exit_code}", flush=True)
+    return probe.exit_code
 
 
 if __name__ == "__main__":

@@ -12,51 +12,67 @@ import threading
 from typing import Any
 
 import psutil
-from celery import Task
+from celery import Celery, Task
 from celery.signals import worker_ready, worker_shutdown
 
 from qlp_core.celery_contract import RUN_JOB_TASK, make_celery, worker_queues
+from qlp_core.protocol import WorkerHeartbeat
 from qlp_core.settings import Settings, get_settings
 from trainers.api_client import TrainerAPI
 from trainers.executor import JobExecutor
 
 log = logging.getLogger("qlp.trainer")
-settings: Settings = get_settings("worker")
-app = make_celery(settings)
 WORKER_BEAT_S = 10.0
 
 
-def _api() -> TrainerAPI:
+def _api(settings: Settings) -> TrainerAPI:
     assert settings.auth.trainer_token is not None and settings.server.api_url is not None
     return TrainerAPI(settings.server.api_url, settings.auth.trainer_token.get_secret_value())
 
 
-@app.task(name=RUN_JOB_TASK, bind=True)
-def run_job(self: Task, job_id: int) -> str:
-    worker = self.request.hostname or f"worker@{socket.gethostname()}"
-    api = _api()
-    try:
-        assert settings.storage.scratch_dir is not None
-        shared = settings.storage.shared_datasets
-        fetch = not (settings.embedded if shared is None else shared)
-        return JobExecutor(api, worker, settings.storage.scratch_dir, fetch_datasets=fetch).run(job_id)
-    finally:
-        api.close()
+def build_app(settings: Settings) -> Celery:
+    """The worker's Celery app with the job task bound to these settings (nothing is built at import time)."""
+    app = make_celery(settings)
+
+    @app.task(name=RUN_JOB_TASK, bind=True)
+    def run_job(self: Task, job_id: int) -> str:
+        worker = self.request.hostname or f"worker@{socket.gethostname()}"
+        api = _api(settings)
+        try:
+            assert settings.storage.scratch_dir is not None
+            shared = settings.storage.shared_datasets
+            fetch = not (settings.embedded if shared is None else shared)
+            return JobExecutor(api, worker, settings.storage.scratch_dir, fetch_datasets=fetch).run(job_id)
+        finally:
+            api.close()
+
+    def on_ready(sender: Any = None, **_: Any) -> None:
+        consumer = getattr(sender, "controller", None) or sender
+        consume = app.amqp.queues.consume_from
+        queues = sorted(q.name for q in consume.values()) if consume else []
+        concurrency = int(getattr(consumer, "concurrency", 1) or 1)
+        name = getattr(sender, "hostname", None) or f"worker@{socket.gethostname()}"
+        threading.Thread(target=_beat, args=(settings, name, queues, concurrency), daemon=True,
+                         name="qlp-worker-beat").start()
+
+    worker_ready.connect(on_ready, weak=False)
+    worker_shutdown.connect(lambda **_: _stop.set(), weak=False)
+    return app
 
 
 _stop = threading.Event()
 
 
-def _beat(name: str, queues: list[str], concurrency: int) -> None:
-    api = _api()
+def _beat(settings: Settings, name: str, queues: list[str], concurrency: int) -> None:
+    api = _api(settings)
     while not _stop.is_set():
         vm = psutil.virtual_memory()
-        body: dict[str, Any] = {
-            "name": name,
-            "hostname": socket.gethostname(),
-            "queues": queues,
-            "concurrency": concurrency,
-            "info": {
+        body = WorkerHeartbeat(
+            name=name,
+            hostname=socket.gethostname(),
+            queues=queues,
+            concurrency=concurrency,
+            info={
                 "gpus": gpus(),
                 "pid": os.getpid(),
                 "python": platform.python_version(),
@@ -65,7 +81,7 @@ def _beat(name: str, queues: list[str], concurrency: int) -> None:
                 "memory_percent": vm.percent,
                 "memory_total": vm.total,
             },
-        }
+        )
         try:
             api.worker_heartbeat(body)
         except Exception as exc:
@@ -93,22 +109,10 @@ def gpus() -> list[dict[str, Any]]:
     return rows
 
 
-@worker_ready.connect
-def _on_ready(sender: Any = None, **_: Any) -> None:
-    consumer = getattr(sender, "controller", None) or sender
-    queues = sorted(q.name for q in app.amqp.queues.consume_from.values()) if app.amqp.queues.consume_from else []
-    concurrency = int(getattr(consumer, "concurrency", 1) or 1)
-    name = getattr(sender, "hostname", None) or f"worker@{socket.gethostname()}"
-    threading.Thread(target=_beat, args=(name, queues, concurrency), daemon=True, name="qlp-worker-beat").start()
-
-
-@worker_shutdown.connect
-def _on_shutdown(**_: Any) -> None:
-    _stop.set()
-
-
 def main(queues: list[str], concurrency: int, name: str | None, loglevel: str = "INFO") -> None:
     """Run a worker in this process (blocks until it is stopped)."""
+    settings = get_settings("worker")
+    app = build_app(settings)
     node = name or f"qlp-{os.getpid()}@{socket.gethostname()}"
     settings.storage.scratch_dir.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
     app.conf.task_queues = worker_queues(settings, queues)

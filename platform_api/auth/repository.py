@@ -24,6 +24,12 @@ def count_users(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 
 
+def lock_active_admins(session: Session) -> list[int]:
+    """Ids of the active admins, locked until the transaction ends (a locking read: it sees the latest commit)."""
+    q = select(User.id).where(User.role == "admin", User.is_active.is_(True)).order_by(User.id).with_for_update()
+    return list(session.scalars(q))
+
+
 def add(session: Session, obj: User | RefreshToken) -> None:
     session.add(obj)
     session.flush()
@@ -35,7 +41,6 @@ def get_refresh(session: Session, token_hash: str) -> RefreshToken | None:
 
 def revoke_all_refresh(session: Session, user_id: int) -> None:
     session.execute(update(RefreshToken).where(RefreshToken.user_id == user_id).values(revoked=True))
-
 
 
 def add_token(session: Session, token: ApiToken) -> ApiToken:

@@ -39,16 +39,25 @@ class TokenPair(BaseModel):
     user: UserRead
 
 
+#: The shortest password the platform accepts (the rest of the policy: not common, not the username, at least 4
+#: distinct characters — answered 422 ``refused``).
+MIN_PASSWORD = 10
+PASSWORD_RULES = (f"At least {MIN_PASSWORD} characters, not a common password, not the username, at least 4 "
+                  "distinct characters.")
+
+
 class UserCreate(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(min_length=MIN_PASSWORD, max_length=1024, description=PASSWORD_RULES)
     role: Role = "researcher"
 
 
 class UserUpdate(BaseModel):
+    """Only the fields given change. Refused (409 ``last_admin``) when no active admin would be left."""
+
     role: Role | None = None
     is_active: bool | None = None
-    password: str | None = Field(None, min_length=1, max_length=1024)
+    password: str | None = Field(None, min_length=MIN_PASSWORD, max_length=1024, description=PASSWORD_RULES)
 
 
 class TokenCreate(BaseModel):

@@ -10,7 +10,6 @@ from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import HTTPException, status
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from platform_api.auth import repository as repo
 from platform_api.auth.models import ApiToken, RefreshToken, User
 from platform_api.auth.principal import ROLE_RANK, SCOPE_ROLE, Principal, lower_role
-from platform_api.auth.schemas import TokenCreate, TokenPair, UserCreate, UserRead, UserUpdate
+from platform_api.auth.schemas import MIN_PASSWORD, TokenCreate, TokenPair, UserCreate, UserRead, UserUpdate
 from platform_api.auth.security import (
     encode_access_token,
     hash_password,
@@ -27,9 +26,10 @@ from platform_api.auth.security import (
     verify_password,
 )
 from platform_api.db import WRITE_OPTION, after_commit
+from platform_api.domain_errors import Conflict, Forbidden, NotFound, Refused, Throttled, Unauthenticated
+from qlp_core.problems import ProblemCode
 from qlp_core.settings import Settings
 
-MIN_PASSWORD = 10
 COMMON_PASSWORDS = frozenset(
     {
         "password", "password1", "password12", "password123", "1234567890", "12345678910", "qwertyuiop",
@@ -42,12 +42,14 @@ log = logging.getLogger("qlp.auth")
 
 
 def check_password_policy(password: str, username: str = "") -> None:
+    """The rules beyond the schema's length bounds (which state ``MIN_PASSWORD`` too): not common, not the
+    username, not repetitive."""
     if len(password) < MIN_PASSWORD:
-        raise HTTPException(422, f"password must have at least {MIN_PASSWORD} characters")
+        raise Refused(f"password must have at least {MIN_PASSWORD} characters")
     if password.lower() in COMMON_PASSWORDS or (username and password.lower() == username.lower()):
-        raise HTTPException(422, "password is too common")
+        raise Refused("password is too common")
     if len(set(password)) < 4:
-        raise HTTPException(422, "password is too repetitive")
+        raise Refused("password is too repetitive")
 
 
 class LoginThrottle:
@@ -66,7 +68,7 @@ class LoginThrottle:
                 q.popleft()
             if q and len(q) >= self.limit:
                 retry = int(self.window - (now - q[0])) + 1
-                raise HTTPException(429, "too many failed logins; try again later", {"Retry-After": str(retry)})
+                raise Throttled("too many failed logins; try again later", headers={"Retry-After": str(retry)})
 
     def fail(self, key: tuple[str, str]) -> None:
         with self._lock:
@@ -112,7 +114,7 @@ def login(
     ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
     if not user or not ok or not user.is_active:
         throttle.fail(key)
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+        raise Unauthenticated("wrong username or password")
     throttle.success(key)
     return _issue_pair(session, settings, user)
 
@@ -120,10 +122,10 @@ def login(
 def refresh(session: Session, settings: Settings, token: str) -> TokenPair:
     row = repo.get_refresh(session, hash_token(token))
     if row is None or row.revoked or row.expires_at < datetime.now(UTC):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "refresh token is invalid, expired or revoked")
+        raise Unauthenticated("refresh token is invalid, expired or revoked")
     user = repo.get_user(session, row.user_id)
     if user is None or not user.is_active:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "user is disabled")
+        raise Unauthenticated("user is disabled")
     row.revoked = True  # rotation: each refresh token works once
     return _issue_pair(session, settings, user)
 
@@ -137,25 +139,51 @@ def logout(session: Session, user: User) -> None:
 def create_user(session: Session, data: UserCreate) -> User:
     check_password_policy(data.password, data.username)
     if repo.get_user_by_name(session, data.username):
-        raise HTTPException(409, f"user {data.username!r} exists")
+        raise Conflict(f"user {data.username!r} exists")
     user = User(username=data.username, password_hash=hash_password(data.password), role=data.role)
     repo.add(session, user)
     return user
 
 
-def update_user(session: Session, user: User, data: UserUpdate) -> User:
+def get_user_or_404(session: Session, user_id: int) -> User:
+    user = repo.get_user(session, user_id)
+    if user is None:
+        raise NotFound("no such user")
+    return user
+
+
+def update_user(session: Session, user_id: int, data: UserUpdate) -> User:
+    """Change a user's role, state or password; refused (409 ``last_admin``) when no active admin would remain."""
+    # Lock the active admins first (FOR UPDATE on server databases; SQLite's write transaction is exclusive
+    # already): two concurrent demotions of the last two admins then run one after the other, and the second
+    # sees the first.
+    repo.lock_active_admins(session)
+    user = get_user_or_404(session, user_id)
+    if data.password is not None:
+        check_password_policy(data.password, user.username)
+    was_admin = user.role == "admin" and user.is_active
     changed_auth = False
     if data.role is not None and data.role != user.role:
         user.role, changed_auth = data.role, True
     if data.is_active is not None and data.is_active != user.is_active:
         user.is_active, changed_auth = data.is_active, True
     if data.password is not None:
-        check_password_policy(data.password, user.username)
         user.password_hash, changed_auth = hash_password(data.password), True
+    if was_admin and not (user.role == "admin" and user.is_active):
+        ensure_an_admin_remains(session, f"demote or disable {user.username!r}")
     if changed_auth:
         logout(session, user)
     session.flush()
     return user
+
+
+def ensure_an_admin_remains(session: Session, change: str) -> None:
+    """After a change in this transaction (flushed here), at least one active admin must be left; the caller's
+    unit of work rolls the change back otherwise."""
+    session.flush()
+    if not repo.lock_active_admins(session):
+        raise Conflict(f"cannot {change}: the platform would have no active admin left; make another user an "
+                       "admin first", code=ProblemCode.LAST_ADMIN)
 
 
 def ensure_admin(session: Session) -> str | None:
@@ -174,7 +202,7 @@ TOKEN_PREFIX = "qlp_"
 def create_token(session: Session, principal: Principal, data: TokenCreate) -> tuple[ApiToken, str]:
     """A scoped token, never above the creator's own role; returns the row and the secret (shown once)."""
     if ROLE_RANK[SCOPE_ROLE[data.scope]] > ROLE_RANK[principal.role]:
-        raise HTTPException(403, f"scope {data.scope} is above your role {principal.role}")
+        raise Forbidden(f"scope {data.scope} is above your role {principal.role}")
     raw = new_opaque_token(TOKEN_PREFIX)
     expires = datetime.now(UTC) + timedelta(days=data.expires_in_days) if data.expires_in_days else None
     row = ApiToken(user_id=principal.id, name=data.name, token_hash=hash_token(raw), prefix=raw[:10],
@@ -194,7 +222,7 @@ def create_job_token(session: Session, user_id: int, job_id: int, hours: float) 
 def revoke_token(session: Session, principal: Principal, token_id: int) -> ApiToken:
     row = repo.get_token(session, token_id)
     if row is None or (row.user_id != principal.id and principal.role != "admin"):
-        raise HTTPException(404, "no such token")
+        raise NotFound("no such token")
     row.revoked = True
     return row
 
@@ -204,11 +232,10 @@ def principal_from_api_token(session: Session, raw: str) -> Principal:
     row = repo.get_token_by_hash(session, hash_token(raw))
     now = datetime.now(UTC)
     if row is None or row.revoked or (row.expires_at is not None and row.expires_at < now):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "token is invalid, expired or revoked",
-                            {"WWW-Authenticate": "Bearer"})
+        raise Unauthenticated("token is invalid, expired or revoked")
     user = repo.get_user(session, row.user_id)
     if user is None or not user.is_active:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "user is disabled", {"WWW-Authenticate": "Bearer"})
+        raise Unauthenticated("user is disabled")
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:  # at most once a minute
         # its own short write, after the request's unit of work: a GET's session only reads (on SQLite, turning
         # a reader into a writer mid-transaction fails at once when another writer got in between)

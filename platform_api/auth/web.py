@@ -7,12 +7,13 @@ import html
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from platform_api.auth import service
 from platform_api.auth.security import encode_access_token
 from platform_api.deps import SESSION_COOKIE, SessionDep, SettingsDep
+from platform_api.domain_errors import Forbidden, Unauthenticated
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,15 +65,13 @@ def login_submit(
 ) -> Response:
     origin = request.headers.get("origin")
     if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise HTTPException(403, "cross-origin login refused")
+        raise Forbidden("cross-origin login refused")
     client = request.client.host if request.client else "-"
     target = safe_next(next)
     try:
         pair = service.login(session, settings, request.app.state.login_throttle, username, password, client)
-    except HTTPException as exc:
-        if exc.status_code == 401:
-            return _page(target, "用户名或密码错误 Wrong username or password", 401)
-        raise
+    except Unauthenticated:
+        return _page(target, "用户名或密码错误 Wrong username or password", 401)
     assert settings.auth.secret_key is not None
     user = service.repo.get_user(session, pair.user.id)
     assert user is not None

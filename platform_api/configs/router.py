@@ -7,21 +7,24 @@ from fastapi import APIRouter
 from platform_api.configs import repository as repo
 from platform_api.configs import service
 from platform_api.configs.schemas import ConfigCreate, ConfigDetail, ConfigRead
-from platform_api.deps import CurrentUser, ResearcherUser, SessionDep
+from platform_api.deps import CurrentUser, ResearcherUser, RowId, SessionDep
+from platform_api.errors import AUTHED, problems
 
 router = APIRouter(prefix="/api/configs", tags=["configs"])
 
 
-@router.get("", response_model=list[ConfigRead])
+@router.get("", response_model=list[ConfigRead], responses=problems(*AUTHED))
 def list_configs(_: CurrentUser, session: SessionDep) -> list[ConfigRead]:
     return [ConfigRead.model_validate(c) for c in repo.list_all(session)]
 
 
-@router.post("", response_model=ConfigDetail, status_code=201)
+@router.post("", response_model=ConfigDetail, status_code=201, responses=problems(*AUTHED, 409))
 def create_config(body: ConfigCreate, user: ResearcherUser, session: SessionDep) -> ConfigDetail:
+    """Store a qrun workflow config; 422 also when it is not a mapping of YAML or names a class or module outside
+    the allowlist (``qlib.*``, ``trainers.*``), a file path, a pickle or a Python tag."""
     return ConfigDetail.model_validate(service.create(session, body, user))
 
 
-@router.get("/{config_id}", response_model=ConfigDetail)
-def get_config(config_id: int, _: CurrentUser, session: SessionDep) -> ConfigDetail:
+@router.get("/{config_id}", response_model=ConfigDetail, responses=problems(*AUTHED, 404))
+def get_config(config_id: RowId, _: CurrentUser, session: SessionDep) -> ConfigDetail:
     return ConfigDetail.model_validate(service.get_or_404(session, config_id))

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from platform_api.jobs.schemas import MAX_CONFIG
+from qlp_core.protocol import MAX_CONFIG
 
 
 class ConfigCreate(BaseModel):

@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
-SYMBOL = r"^[A-Za-z0-9_]{1,32}$"
-
-
-class SyntheticSource(BaseModel):
-    """Generate a market with the platform's synthetic generator (planted, learnable signal)."""
-
-    kind: Literal["synthetic"] = "synthetic"
-    n_instruments: int = Field(50, ge=5, le=1000)
-    years: float = Field(3, ge=0.5, le=20)
-    seed: int = Field(0, ge=0, le=2**31)
-    start: date = date(2020, 1, 1)
-    market: str = Field("demo", pattern=SYMBOL)
-    benchmark: str = Field("DEMOIDX", pattern=SYMBOL)
+from qlp_core.protocol import NAME
 
 
 class FolderSource(BaseModel):
@@ -33,7 +20,7 @@ class FolderSource(BaseModel):
 class DatasetCreate(BaseModel):
     name: str = Field(pattern=NAME)
     description: str = Field("", max_length=1024)
-    source: Annotated[SyntheticSource | FolderSource, Field(discriminator="kind")]
+    source: FolderSource
 
 
 class DatasetRead(BaseModel):

@@ -22,9 +22,10 @@ class JobState:
 
 
 class JobKind:
-    WORKFLOW = "workflow"  # a qrun-format Qlib workflow on a dataset version
-    PROBE = "probe"  # prints lines at a set rate and exits: checks and benchmarks the job path itself
-    ALL = (WORKFLOW, PROBE)
+    WORKFLOW = "workflow"  # a qrun-format Qlib workflow on a dataset version (config_text, overrides, dataset_id)
+    PROBE = "probe"  # prints lines at a set rate and exits: checks and benchmarks the job path itself (params)
+    MARKET = "market"  # generates a synthetic market and registers it as a dataset version (params)
+    ALL = (WORKFLOW, PROBE, MARKET)
 
 
 class Job(Base):
@@ -44,6 +45,8 @@ class Job(Base):
         ForeignKey("workflow_configs.id", ondelete="SET NULL"), nullable=True
     )
     overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the kind's own payload fields for kinds without a workflow config (see qlp_core.protocol)
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
     experiment_name: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

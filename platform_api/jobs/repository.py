@@ -15,10 +15,13 @@ def get(session: Session, job_id: int) -> Job | None:
     return session.get(Job, job_id)
 
 
-def list_jobs(session: Session, *, state: str | None, user_id: int | None, limit: int, offset: int) -> list[Job]:
+def list_jobs(session: Session, *, state: str | None, user_id: int | None, limit: int, offset: int,
+              kind: str | None = None) -> list[Job]:
     q = select(Job).order_by(Job.id.desc()).limit(limit).offset(offset)
     if state:
         q = q.where(Job.state == state)
+    if kind:
+        q = q.where(Job.kind == kind)
     if user_id is not None:
         q = q.where(Job.user_id == user_id)
     return list(session.scalars(q))

@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass
 
 from anyio import to_thread
-from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from platform_api.db import session_scope
 from platform_api.deps import user_from_token
+from platform_api.domain_errors import Forbidden, Unauthenticated
 from platform_api.jobs import repository as repo
 from platform_api.jobs.hub import Frame, hub, line_frame
 from platform_api.jobs.models import JobState
@@ -166,7 +167,7 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
         return
     try:
         await to_thread.run_sync(_authenticate, settings, msg["token"], job_id)
-    except HTTPException:
+    except (Unauthenticated, Forbidden):
         await websocket.close(code=4401, reason="not authenticated")
         return
     except LookupError:

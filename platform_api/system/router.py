@@ -14,8 +14,10 @@ from sqlalchemy import text
 
 from platform_api.db import session_scope
 from platform_api.deps import CurrentUser, SettingsDep
+from platform_api.errors import AUTHED, problems
 from platform_api.jobs import repository as jobs_repo
 from platform_api.jobs.schemas import WorkerRead
+from platform_api.system.schemas import Health, Status
 from qlp_core.celery_contract import make_celery
 from qlp_core.settings import Settings
 
@@ -23,9 +25,10 @@ router = APIRouter(tags=["system"])
 WORKER_SEEN_S = 60
 
 
-@router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+@router.get("/health", response_model=Health)
+def health() -> Health:
+    """Liveness: public, answers as long as the API process serves."""
+    return Health(status="ok")
 
 
 def _timed(fn: Any) -> dict[str, Any]:
@@ -88,7 +91,7 @@ def _collect(settings: Settings) -> dict[str, Any]:
     }
 
 
-@router.get("/status")
-async def status(_: CurrentUser, settings: SettingsDep) -> dict[str, Any]:
-    result: dict[str, Any] = await to_thread.run_sync(_collect, settings)
-    return result
+@router.get("/status", response_model=Status, responses=problems(*AUTHED))
+async def status(_: CurrentUser, settings: SettingsDep) -> Status:
+    """Host load, whether the database, MLflow and the broker answer, the workers seen and the job queue."""
+    return Status.model_validate(await to_thread.run_sync(_collect, settings))

@@ -1,0 +1,154 @@
+"""The API's side of the trainer protocol (``qlp_core.protocol``): claim, heartbeat, log lines, run id, a produced
+dataset, finish. Every state change goes through the transition table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from platform_api.auth.models import User
+from platform_api.auth.repository import revoke_job_tokens
+from platform_api.auth.service import create_job_token
+from platform_api.data import service as data_service
+from platform_api.data.models import Dataset
+from platform_api.db import after_commit
+from platform_api.domain_errors import Conflict, Refused
+from platform_api.jobs import repository as repo
+from platform_api.jobs import transitions
+from platform_api.jobs.hub import hub, line_frame
+from platform_api.jobs.models import Job, JobKind, JobLog, JobState
+from platform_api.jobs.submit import get_or_404
+from qlp_core.problems import ProblemCode
+from qlp_core.protocol import (
+    DatasetRef,
+    FinishRequest,
+    HeartbeatResponse,
+    JobPayload,
+    JobSpec,
+    LogBatch,
+    MarketPayload,
+    ProbePayload,
+    RunInfo,
+    WorkflowPayload,
+)
+from qlp_core.settings import Settings
+
+JOB_TOKEN_HOURS = 72.0  # a job's MLflow token; revoked as soon as the job ends
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def dataset_ref(ds: Dataset) -> DatasetRef:
+    return DatasetRef(id=ds.id, name=ds.name, version=ds.version, path=ds.path, hash=ds.content_hash)
+
+
+def _workflow(session: Session, job: Job) -> WorkflowPayload:
+    assert job.dataset_id is not None
+    return WorkflowPayload(config_text=job.config_text, overrides=job.overrides, experiment_name=job.experiment_name,
+                           dataset=dataset_ref(data_service.get_or_404(session, job.dataset_id)))
+
+
+#: How a stored job becomes its kind's payload.
+PAYLOADS: dict[str, Callable[[Session, Job], JobPayload]] = {
+    JobKind.WORKFLOW: _workflow,
+    JobKind.PROBE: lambda _, job: ProbePayload.model_validate(job.params or {}),
+    JobKind.MARKET: lambda _, job: MarketPayload.model_validate(job.params or {}),
+}
+#: Kinds whose process logs an MLflow run (and so gets a job token for the door).
+LOGS_RUNS = frozenset({JobKind.WORKFLOW})
+
+
+def claim(session: Session, settings: Settings, job_id: int, worker: str) -> JobSpec:
+    job = get_or_404(session, job_id)
+    t = now()
+    won = transitions.move(session, job_id, JobState.QUEUED, JobState.RUNNING, {
+        "worker": worker, "attempt": job.attempt + 1, "started_at": t, "heartbeat_at": t, "cancel_requested": False})
+    if not won:
+        raise Conflict(f"job is {job.state}, not queued", code=ProblemCode.JOB_NOT_CLAIMABLE)
+    session.refresh(job)
+    user = session.get(User, job.user_id) if job.user_id else None
+    token = ""
+    if job.kind in LOGS_RUNS and job.user_id:
+        token = create_job_token(session, job.user_id, job.id, JOB_TOKEN_HOURS)
+    after_commit(session, lambda: hub.notify(job_id))
+    return JobSpec(job_id=job.id, attempt=job.attempt, user=user.username if user else "unknown",
+                   log_offset=job.log_count, tracking_uri=settings.door_uri, tracking_token=token,
+                   payload=PAYLOADS[job.kind](session, job))
+
+
+def _running_by(session: Session, job_id: int, worker: str) -> Job:
+    job = get_or_404(session, job_id)
+    if job.state != JobState.RUNNING or job.worker != worker:
+        raise Conflict(f"job is {job.state} on {job.worker or 'no worker'}, not running on {worker}",
+                       code=ProblemCode.JOB_NOT_YOURS)
+    return job
+
+
+def heartbeat(session: Session, job_id: int, worker: str) -> HeartbeatResponse:
+    job = get_or_404(session, job_id)
+    if job.state == JobState.RUNNING and job.worker == worker:
+        job.heartbeat_at = now()
+        return HeartbeatResponse.model_validate({"state": job.state, "cancel_requested": job.cancel_requested})
+    # Not ours any more (lost, cancelled, finished): tell the worker to stop.
+    return HeartbeatResponse.model_validate({"state": job.state, "cancel_requested": True})  # state: a JobState
+
+
+def append_logs(session: Session, job_id: int, batch: LogBatch) -> int:
+    """Store lines idempotently by sequence number (a retried batch stores nothing twice)."""
+    job = get_or_404(session, job_id)
+    if job.worker != batch.worker:
+        raise Conflict("job is not assigned to this worker", code=ProblemCode.JOB_NOT_YOURS)
+    seen = repo.existing_seqs(session, job_id, [ln.seq for ln in batch.lines])
+    fresh = {ln.seq: ln for ln in batch.lines if ln.seq not in seen}
+    if not fresh:
+        return 0
+    try:
+        repo.add_logs(session, [JobLog(job_id=job_id, seq=s, ts=ln.ts, line=ln.line) for s, ln in fresh.items()])
+    except IntegrityError as exc:  # a concurrent retry of the same batch
+        raise Conflict("log lines raced a retry; resend", code=ProblemCode.LOG_RACE) from exc
+    job.log_count = max(job.log_count, max(fresh) + 1)
+    frames = [line_frame(s, ln.ts, ln.line) for s, ln in sorted(fresh.items())]
+    after_commit(session, lambda: hub.notify(job_id, frames))
+    return len(fresh)
+
+
+def set_run(session: Session, job_id: int, info: RunInfo) -> None:
+    job = _running_by(session, job_id, info.worker)
+    job.mlflow_run_id, job.mlflow_experiment_id = info.mlflow_run_id, info.mlflow_experiment_id
+
+
+def register_dataset(session: Session, settings: Settings, job_id: int, worker: str, folder: Path,
+                     digest: str) -> tuple[Dataset, bool]:
+    """A market job's worker uploaded the version it generated (already unpacked into ``folder``): register it
+    under the job's dataset name and remember it as the job's dataset."""
+    job = _running_by(session, job_id, worker)
+    if job.kind != JobKind.MARKET:
+        raise Refused(f"a {job.kind} job produces no dataset")
+    payload = MarketPayload.model_validate(job.params or {})
+    source = {"kind": "synthetic", **payload.model_dump(mode="json", exclude={"kind", "name", "description"})}
+    ds, created = data_service.register_folder(session, settings, folder, name=payload.name,
+                                               description=payload.description, source=source,
+                                               user_id=job.user_id, expected_hash=digest)
+    job.dataset_id = ds.id
+    return ds, created
+
+
+def finish(session: Session, job_id: int, req: FinishRequest) -> Job:
+    job = _running_by(session, job_id, req.worker)
+    state: str = req.state
+    if job.cancel_requested and state != JobState.SUCCEEDED:
+        state = JobState.CANCELLED
+    if not transitions.move(session, job_id, JobState.RUNNING, state,
+                            {"finished_at": now(), "error": req.error, "metrics": req.metrics},
+                            where={"worker": req.worker}):
+        raise Conflict("job is no longer running on this worker", code=ProblemCode.JOB_NOT_YOURS)
+    revoke_job_tokens(session, job_id)
+    session.refresh(job)
+    after_commit(session, lambda: hub.notify(job_id))
+    return job

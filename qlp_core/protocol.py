@@ -1,0 +1,167 @@
+"""The trainer protocol, defined once: what the API's internal router takes and answers, what the worker's client
+sends and reads, and what the worker hands the job's own process (the runner spec). A job kind is a payload model
+in ``JobPayload``; a new kind adds a model here and a runner module, not a branch in the router or the executor."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_CONFIG = 512 * 1024
+MAX_LOG_LINE = 65536
+MAX_BATCH = 5000
+NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
+SYMBOL = r"^[A-Za-z0-9_]{1,32}$"
+HEX = r"^[0-9a-f]{64}$"
+
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+EndState = Literal["succeeded", "failed", "cancelled"]
+
+
+class DatasetRef(BaseModel):
+    """The registered dataset version a job reads; ``path`` is where the API keeps it (a shared disk)."""
+
+    id: int
+    name: str
+    version: int
+    path: str
+    hash: str = Field(pattern=HEX)
+
+
+# ----- job kinds: one payload model each ------------------------------------------------------------------------
+class WorkflowPayload(BaseModel):
+    """A qrun-format Qlib workflow on a dataset version, logged to MLflow."""
+
+    runner: ClassVar[str] = "trainers.runner"
+    kind: Literal["workflow"] = "workflow"
+    config_text: str = Field(max_length=MAX_CONFIG)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    dataset: DatasetRef
+    experiment_name: str
+
+
+class ProbePayload(BaseModel):
+    """Prints ``lines`` lines at ``rate`` lines/s, then exits with ``exit_code``: exercises dispatch, workers and
+    live logs without Qlib."""
+
+    runner: ClassVar[str] = "trainers.probe"
+    kind: Literal["probe"] = "probe"
+    lines: int = Field(10, ge=0, le=1_000_000)
+    rate: float = Field(50.0, gt=0, le=10_000)
+    exit_code: int = Field(0, ge=0, le=1)
+
+
+class MarketPayload(BaseModel):
+    """Generates a synthetic market (planted, learnable signal) and registers it as a dataset version."""
+
+    runner: ClassVar[str] = "trainers.market_job"
+    kind: Literal["market"] = "market"
+    name: str = Field(pattern=NAME, description="Dataset name the generated version is registered under.")
+    description: str = Field("", max_length=1024)
+    n_instruments: int = Field(50, ge=5, le=1000)
+    years: float = Field(3, ge=0.5, le=20)
+    seed: int = Field(0, ge=0, le=2**31)
+    start: date = Field(date(2020, 1, 1), ge=date(1900, 1, 1), le=date(2200, 12, 31))
+    market: str = Field("demo", pattern=SYMBOL)
+    benchmark: str = Field("DEMOIDX", pattern=SYMBOL)
+
+
+JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload, Field(discriminator="kind")]
+JobKind = Literal["workflow", "probe", "market"]
+KINDS: tuple[str, ...] = ("workflow", "probe", "market")
+
+
+# ----- claim ------------------------------------------------------------------------------------------------------
+class ClaimRequest(BaseModel):
+    worker: str = Field(min_length=1, max_length=255)
+    hostname: str = Field("", max_length=255)
+
+
+class JobSpec(BaseModel):
+    """What a worker gets when it wins a claim."""
+
+    job_id: int
+    attempt: int
+    user: str
+    log_offset: int = Field(ge=0, description="The job's next log sequence number (earlier attempts' lines stay).")
+    tracking_uri: str = Field(description="MLflow through the API's door, as the API sees itself.")
+    tracking_token: str = Field("", description="The job's own MLflow token; empty for kinds that log no run.")
+    payload: JobPayload
+
+
+# ----- while it runs --------------------------------------------------------------------------------------------
+class WorkerRef(BaseModel):
+    worker: str = Field(min_length=1, max_length=255)
+
+
+class HeartbeatResponse(BaseModel):
+    state: JobState
+    cancel_requested: bool
+
+
+class LogLine(BaseModel):
+    seq: int = Field(ge=0)
+    ts: datetime
+    line: str = Field(max_length=MAX_LOG_LINE)
+
+
+class LogBatch(WorkerRef):
+    lines: list[LogLine] = Field(max_length=MAX_BATCH)
+
+
+class LogsStored(BaseModel):
+    stored: int = Field(description="Lines stored now (a retried batch stores nothing twice).")
+
+
+class RunInfo(WorkerRef):
+    mlflow_run_id: str = Field(max_length=64)
+    mlflow_experiment_id: str = Field(max_length=64)
+
+
+class FinishRequest(WorkerRef):
+    state: EndState
+    error: str | None = Field(None, max_length=20000)
+    metrics: dict[str, float] = Field(default_factory=dict)
+
+
+class JobEnded(BaseModel):
+    job_id: int
+    state: JobState
+
+
+class DatasetRegistered(BaseModel):
+    """The answer to a worker that uploaded a dataset version a job produced."""
+
+    dataset_id: int
+    name: str
+    version: int
+    content_hash: str
+    created: bool = Field(description="False when the same content was already registered under this name.")
+
+
+class WorkerHeartbeat(BaseModel):
+    name: str = Field(min_length=1, max_length=255)
+    hostname: str = Field(max_length=255)
+    queues: list[str] = Field(default_factory=list, max_length=32)
+    concurrency: int = Field(1, ge=1, le=1024)
+    info: dict[str, Any] = Field(default_factory=dict)
+
+
+# ----- the worker to the job's process --------------------------------------------------------------------------
+class RunnerSpec(BaseModel):
+    """SPEC.json: what the worker hands ``python -m <payload.runner> SPEC.json``. Dataset paths are local to the
+    worker's host by then."""
+
+    job_id: int
+    user: str
+    tracking_uri: str
+    result_path: str = Field(description="Where the process writes its result JSON.")
+    output_dir: str = Field("", description="Where a kind that produces files (market) writes them.")
+    kernels: int | None = Field(None, ge=1)
+    payload: JobPayload
+
+
+#: Headers of a dataset upload from a worker.
+UPLOAD_HASH_HEADER = "X-Content-SHA256"
