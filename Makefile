@@ -23,9 +23,10 @@ lint: venv
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## Debian's chromium and playwright-core for the browser tests.
+## Debian's chromium (with CJK fonts, or Chinese renders as boxes) and playwright-core for the browser tests.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@{ command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --silent
 
 ## Run every test (real MLflow, Qlib, MariaDB, Redis, S3, Chromium; see .ci/run for the services).

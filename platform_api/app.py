@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from anyio import to_thread
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.trustedhost import TrustedHostMiddleware
 
@@ -28,7 +28,6 @@ from platform_api.jobs.reaper import run_reaper
 from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
 from platform_api.jobs.ws import router as ws_router
-from platform_api.schema_check import body_matches_schema
 from platform_api.system.router import router as system_router
 from qlp_core.logging_setup import setup_logging
 from qlp_core.settings import Settings, get_settings
@@ -75,7 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         generate_unique_id_function=operation_id,
-        dependencies=[Depends(body_matches_schema)],
     )
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -110,14 +111,16 @@ def _title(status: int) -> str:
 
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"})
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     """Make the OpenAPI document say what is answered: every error response as ``application/problem+json`` with
     the Problem schema (FastAPI puts a ``responses=`` model under ``application/json``, and documents its request
-    validation error as ``HTTPValidationError`` in ``application/json``); a 422 only where there is a request to
-    validate or a ``responses=`` entry says so."""
+    validation error as ``HTTPValidationError`` in ``application/json``); a 400 wherever a body is read; no 422 for an
+    operation without parameters or body (``AUTHED`` lists it for all: there is nothing to validate, and no service
+    answers 422 for such an operation)."""
     for ops in schema.get("paths", {}).values():
         for op in ops.values():
             if not isinstance(op, dict) or "responses" not in op:
@@ -145,6 +148,21 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _allow(app: FastAPI, path: str) -> dict[str, str]:
+    """``Allow`` for a 405 on a documented path: every method documented for it (Starlette names only those of the
+    first route that matched the path, one of several when a path has one route per method)."""
+    paths: dict[str, dict[str, Any]] = app.openapi().get("paths", {})
+    matching = [t for t in paths if re.fullmatch(re.sub(r"\\\{[^/}]+\\\}", "[^/]+", re.escape(t)), path)]
+    # a literal path (/api/data/datasets/generate) is routed before a template that also matches it
+    templates = [path] if path in paths else matching
+    methods = {m.upper() for t in templates for m in paths[t] if m.upper() in _HTTP_METHODS}
+    if not methods:
+        return {}  # not in the schema (the door, the trainer protocol): Starlette's own Allow stands
+    if "GET" in methods:
+        methods.add("HEAD")
+    return {"Allow": ", ".join(sorted(methods))}
+
+
 def _install_openapi(app: FastAPI) -> None:
     build = app.openapi
 
@@ -164,8 +182,11 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem(exc.status, _title(exc.status), exc.detail, exc.headers, exc.code)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, _title(exc.status_code), exc.detail, getattr(exc, "headers", None))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), **_allow(app, request.url.path)}
+        return problem(exc.status_code, _title(exc.status_code), exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

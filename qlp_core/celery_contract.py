@@ -2,7 +2,7 @@
 at a time per process, no result backend (the job table holds state).
 
 Liveness is the platform's own, whatever the broker: a running job heartbeats to the API, and when a worker
-dies the API's reaper marks the attempt lost and sends the job again (``platform_api.jobs.service.reap_lost``);
+dies the API's reaper marks the attempt lost and sends the job again (``platform_api.jobs.reaper.reap_lost``);
 a message lost before any worker claimed its job is sent again by ``redispatch_stale``; a message delivered
 twice is harmless, since only one worker wins the claim. What remains is that a job which trains for hours
 must not be redelivered just because it is long, and that a busy worker must not sit on messages an idle one

@@ -9,6 +9,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
+from qlp_core.json_body import JsonBody
+
 MAX_CONFIG = 512 * 1024
 MAX_LOG_LINE = 65536
 MAX_BATCH = 5000
@@ -53,7 +55,7 @@ class ProbePayload(BaseModel):
     exit_code: int = Field(0, ge=0, le=1)
 
 
-class MarketPayload(BaseModel):
+class MarketPayload(JsonBody):
     """Generates a synthetic market (planted, learnable signal) and registers it as a dataset version."""
 
     runner: ClassVar[str] = "trainers.market_job"
@@ -63,7 +65,10 @@ class MarketPayload(BaseModel):
     n_instruments: int = Field(50, ge=5, le=1000)
     years: float = Field(3, ge=0.5, le=20)
     seed: int = Field(0, ge=0, le=2**31)
-    start: date = Field(date(2020, 1, 1), ge=date(1900, 1, 1), le=date(2200, 12, 31))
+    # JSON Schema has no bounds for dates: the pattern states the years the bounds allow
+    start: date = Field(date(2020, 1, 1), ge=date(1900, 1, 1), le=date(2199, 12, 31),
+                        json_schema_extra={"pattern": "^(19|20|21)[0-9]{2}-"},
+                        description="First calendar day, 1900-01-01 to 2199-12-31.")
     market: str = Field("demo", pattern=SYMBOL)
     benchmark: str = Field("DEMOIDX", pattern=SYMBOL)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import jwt
 import pytest
@@ -194,11 +195,89 @@ def test_a_disabled_admin_does_not_count(api: Api) -> None:
     assert r.status_code == 409 and r.json()["code"] == "last_admin"
 
 
-def test_password_policy_is_in_the_schema(api: Api) -> None:
-    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
-    assert schemas["UserCreate"]["properties"]["password"]["minLength"] == 10
-    update = schemas["UserUpdate"]["properties"]["password"]
-    assert any(alt.get("minLength") == 10 for alt in update.get("anyOf", [update]))
-    r = api.client.patch(f"/api/auth/users/{_user_id(api, 'viewer')}", json={"password": "0000000000"},
-                         headers=api.headers("admin"))
-    assert r.status_code == 422 and r.json()["code"] == "refused"
+def test_browser_login_sets_a_session_cookie_and_stores_no_refresh_token(api: Api) -> None:
+    from sqlalchemy import func, select
+
+    from platform_api.auth.models import RefreshToken
+    from platform_api.db import session_scope
+
+    assert api.settings.db.url is not None
+
+    def refresh_rows() -> int:
+        with session_scope(api.settings.db.url, write=False) as s:  # type: ignore[arg-type]
+            return int(s.scalar(select(func.count()).select_from(RefreshToken)) or 0)
+
+    before = refresh_rows()
+    r = api.client.post("/login", data={"username": "viewer", "password": PASSWORD, "next": "/mlflow/"},
+                        follow_redirects=False)
+    assert r.status_code == 303 and "qlp_session" in r.cookies
+    assert refresh_rows() == before  # nobody would ever receive one
+    bad = api.client.post("/login", data={"username": "viewer", "password": "wrong password!"},
+                          follow_redirects=False)
+    assert bad.status_code == 401 and "qlp_session" not in bad.cookies
+
+
+def _race_two_demotions(url: str) -> tuple[str, str]:
+    """Each of the only two admins demoted by its own transaction, at the same time: the first holds its transaction
+    open while the second runs. Returns how each ended."""
+    import threading
+    import time
+
+    from platform_api.auth import service
+    from platform_api.auth.models import User
+    from platform_api.auth.schemas import UserUpdate
+    from platform_api.db import session_scope
+    from platform_api.domain_errors import Conflict
+
+    with session_scope(url) as s:
+        a = User(username="a1", password_hash="x", role="admin")
+        b = User(username="a2", password_hash="x", role="admin")
+        s.add_all([a, b])
+        s.flush()
+        ids = (a.id, b.id)
+    first_in, outcome = threading.Event(), {}
+
+    def demote(i: int, hold: float) -> None:
+        try:
+            with session_scope(url) as s:
+                service.update_user(s, ids[i], UserUpdate(role="viewer"))
+                first_in.set()
+                time.sleep(hold)  # still uncommitted while the other one runs
+            outcome[i] = "demoted"
+        except Conflict as exc:
+            first_in.set()
+            outcome[i] = exc.code
+
+    t1 = threading.Thread(target=demote, args=(0, 1.0))
+    t1.start()
+    assert first_in.wait(10)
+    t2 = threading.Thread(target=demote, args=(1, 0.0))
+    t2.start()
+    t1.join(20)
+    t2.join(20)
+    return outcome[0], outcome[1]
+
+
+@pytest.mark.mariadb
+def test_concurrent_demotions_leave_an_admin_on_mariadb() -> None:
+    """Without the lock, the second transaction would still see the first admin in its snapshot and go ahead."""
+    import sqlalchemy as sa
+
+    from platform_api.db import make_engine, prepare_database
+    from tests.helpers import mariadb_database
+
+    with mariadb_database() as url:
+        prepare_database(url)
+        assert _race_two_demotions(url) == ("demoted", "last_admin")
+        with make_engine(url).connect() as c:
+            admins = c.execute(sa.text("SELECT username FROM users WHERE role='admin' AND is_active")).scalars().all()
+        assert admins == ["a2"]
+        make_engine(url).dispose()
+
+
+def test_concurrent_demotions_leave_an_admin_on_sqlite(tmp_path: Path) -> None:
+    from platform_api.db import prepare_database
+
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    prepare_database(url)
+    assert _race_two_demotions(url) == ("demoted", "last_admin")

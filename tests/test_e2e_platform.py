@@ -137,14 +137,18 @@ def test_benchmark_yaml_via_cli_and_api(platform: RunningPlatform) -> None:
 def test_failing_config_ends_failed_with_reason(platform: RunningPlatform) -> None:
     ds = demo_dataset(platform)
     with platform.client() as c:
+        refused = c.post("/api/train", json={"config_text": DEMO_YAML.read_text(), "dataset_id": ds["id"],
+                                             "overrides": {"task.model.class": "NoSuchModel"}})
+        assert refused.status_code == 422 and refused.json()["code"] == "refused"  # not on the allowlist
+        # allowed, but Qlib refuses the loss when it builds the model
         job = c.post("/api/train", json={"config_text": DEMO_YAML.read_text(), "dataset_id": ds["id"],
-                                         "overrides": {"task.model.class": "NoSuchModel"}}).json()
+                                         "overrides": {"task.model.kwargs.loss": "no-such-loss"}}).json()
         done = platform.wait_job(job["id"])
         assert done["state"] == "failed"
-        assert "NoSuchModel" in done["error"]
+        assert "NotImplementedError" in done["error"]
         log = c.get(f"/api/train/{job['id']}/logs", params={"limit": 10000}).json()["lines"]
     text = "\n".join(ln["line"] for ln in log)
-    assert "QLP_ERROR" in text and "NoSuchModel" in text and f"job {job['id']} failed" in text
+    assert "QLP_ERROR" in text and "gbdt.py" in text and f"job {job['id']} failed" in text
     if done["mlflow_run_id"]:
         assert mlflow_client(platform).get_run(done["mlflow_run_id"]).info.status == "FAILED"
 
@@ -225,3 +229,14 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
         # Ctrl-C (SIGINT) on `qlp up` stopped every child it started
         _, alive = psutil.wait_procs(children, timeout=10)
         assert not alive, alive
+
+
+def test_up_refuses_an_mlflow_server_of_another_data_folder(platform: RunningPlatform, tmp_path: Path) -> None:
+    """A second data folder pointed at the first one's MLflow port must not log into that store: `qlp up` refuses."""
+    home = tmp_path / "other-home"
+    env = platform_env(home, QLP_MLFLOW__PORT=platform.env["QLP_MLFLOW__PORT"])
+    done = subprocess.run([sys.executable, "-m", "qlp_cli", "up"], env={**env, "COLUMNS": "300"}, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "it is not the MLflow server of" in done.stdout and str(home) in done.stdout
+    assert not (home / "mlflow.db").exists()  # nothing of this folder went anywhere

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -31,13 +32,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.conftest import Api
 from tests.helpers import RunningPlatform
-
-pytestmark = pytest.mark.e2e
 
 #: Generated requests per operation, role and mode (valid / invalid data): the whole module stays within a few
 #: minutes on two cores. Raise it locally for a deeper run: QLP_CONTRACT_EXAMPLES=50.
-EXAMPLES = int(os.environ.get("QLP_CONTRACT_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("QLP_CONTRACT_EXAMPLES", "15"))
 #: Admin last: its user administration may change the other accounts (disable them, change their passwords).
 ROLES = ("viewer", "researcher", "admin")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -200,7 +200,7 @@ def _hypothesis_test(operation: Any, mode: schemathesis.GenerationMode,
     def run(case: schemathesis.Case) -> None:
         send(case)
 
-    return run  # type: ignore[no-any-return]
+    return run
 
 
 def _fuzz(schema: Any, base_url: str, who: Identity, tally: Tally, after: After | None = None) -> None:
@@ -216,6 +216,7 @@ def _fuzz(schema: Any, base_url: str, who: Identity, tally: Tally, after: After 
                 pass  # nothing to make invalid in this operation (no parameters, no body)
 
 
+@pytest.mark.e2e
 def test_openapi_contract(shared_platform: RunningPlatform) -> None:
     p = shared_platform
     schema = schemathesis.openapi.from_url(f"{p.url}/openapi.json")
@@ -256,3 +257,97 @@ def test_openapi_contract(shared_platform: RunningPlatform) -> None:
     print(summary)
     assert all(t.cases > t.operations for t in tallies), summary
     assert not failures, f"{summary}\n\n{len(failures)} unique failures:\n{report}"
+
+
+# ----- the document itself, in process ------------------------------------------------------------------------------
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(m.upper(), path, op) for path, ops in spec["paths"].items() for m, op in ops.items()]
+
+
+def test_the_document_says_what_is_answered(api: Api) -> None:
+    spec = api.client.get("/openapi.json").json()
+    ops = _operations(spec)
+    assert len(ops) >= 20
+    ids = [op["operationId"] for _, _, op in ops]
+    assert len(ids) == len(set(ids)), ids
+    assert all(re.fullmatch(r"[a-z]+_[a-z]+(_[a-z]+)*", i) for i in ids), ids
+    assert {"data_list_datasets", "jobs_list_jobs", "jobs_submit", "auth_login", "system_health"} <= set(ids)
+    assert not {"HTTPValidationError", "ValidationError"} & set(spec["components"]["schemas"])
+    for method, path, op in ops:
+        where = f"{method} {path}"
+        responses = op["responses"]
+        ok = [s for s in responses if s.startswith("2")]
+        assert ok, where
+        for status in ok:
+            content = responses[status].get("content")
+            if status == "204":
+                assert not content, where
+            else:
+                assert list(content) == ["application/json"], where
+                body = content["application/json"]["schema"]
+                assert body.get("$ref") or body.get("items", {}).get("$ref"), f"{where}: no model for {status}"
+        for status, response in responses.items():
+            if status[0] in "45":
+                assert response["content"] == {"application/problem+json": {
+                    "schema": {"$ref": "#/components/schemas/Problem"}}}, f"{where} {status}"
+        if op.get("security"):
+            assert {"401", "403"} <= set(responses), where
+        if "{" in path:
+            assert "404" in responses, where
+        if op.get("parameters") or op.get("requestBody"):
+            assert "422" in responses, where
+        if op.get("requestBody"):
+            assert "400" in responses, where
+    public = {path for _, path, op in ops if not op.get("security")}
+    assert public == {"/health", "/api/auth/login", "/api/auth/refresh"}
+    hidden = ("/mlflow", "/login", "/api/internal", "/ws/")
+    assert not [p for p in spec["paths"] if p.startswith(hidden)]
+
+
+def test_rules_of_the_services_are_in_the_schema(api: Api) -> None:
+    """The password policy's length is stated; what the schema cannot state is a documented 422 ``refused``."""
+    schemas = api.client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["UserCreate"]["properties"]["password"]["minLength"] == 10
+    update = schemas["UserUpdate"]["properties"]["password"]
+    assert any(alt.get("minLength") == 10 for alt in update.get("anyOf", [update]))
+    users = api.client.get("/api/auth/users", headers=api.headers("admin")).json()
+    viewer = next(u["id"] for u in users if u["username"] == "viewer")
+    short = api.client.patch(f"/api/auth/users/{viewer}", json={"password": "short"}, headers=api.headers("admin"))
+    assert short.status_code == 422 and short.json()["code"] == "validation_failed"
+    weak = api.client.patch(f"/api/auth/users/{viewer}", json={"password": "0000000000"},
+                            headers=api.headers("admin"))
+    assert weak.status_code == 422 and weak.json()["code"] == "refused"
+    # a workflow job needs exactly one config and a dataset: the schema says so too
+    shapes = schemas["TrainRequest"]["anyOf"]
+    assert {tuple(sorted(s["required"])) for s in shapes} == {
+        ("config_text", "dataset_id"), ("config_id", "dataset_id"), ("kind",)}
+    r = api.client.post("/api/train", json={}, headers=api.headers("researcher"))
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed"
+
+
+@pytest.mark.parametrize("days", [True, "30", 30.5, None])
+def test_bodies_are_held_to_their_schema(api: Api, days: object) -> None:
+    """Pydantic alone would take true or "30" for an integer; the published schema does not, nor does the API."""
+    r = api.client.post("/api/auth/tokens", json={"name": "t", "scope": "read", "expires_in_days": days},
+                        headers=api.headers("viewer"))
+    if days is None:  # the schema allows null: a token until revoked
+        assert r.status_code == 201, r.text
+        return
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed", r.text
+    r = api.client.post("/api/auth/tokens", json={"name": "t", "scope": "read", "expires_in_days": 30.0},
+                        headers=api.headers("viewer"))
+    assert r.status_code == 201, r.text  # 30.0 is an integer in JSON Schema, and pydantic takes it
+
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), [
+    ("OPTIONS", "/api/configs", "GET, HEAD, POST"),
+    ("PUT", "/api/train", "GET, HEAD, POST"),
+    ("DELETE", "/api/auth/users/3", "PATCH"),
+    ("PUT", "/api/train/7/logs", "GET, HEAD"),
+    ("OPTIONS", "/api/data/datasets/generate", "POST"),
+])
+def test_405_allows_every_documented_method(api: Api, method: str, path: str, allow: str) -> None:
+    r = api.client.request(method, path, headers=api.headers("admin"))
+    assert r.status_code == 405 and r.headers["allow"] == allow
+    assert r.headers["content-type"].startswith("application/problem+json")

@@ -124,8 +124,8 @@ class JobExecutor:
             env["MLFLOW_TRACKING_TOKEN"] = spec.tracking_token
             os.environ["MLFLOW_TRACKING_TOKEN"] = spec.tracking_token  # for _close_run in this process
         on = f" (dataset {payload.dataset.name}@v{payload.dataset.version})" if isinstance(payload, WorkflowPayload) \
-            else ""
-        shipper.add(f"[worker] job {job_id} ({payload.kind}) attempt {spec.attempt} on {self.worker}{on}")
+            else f" ({payload.kind} job)"
+        shipper.add(f"[worker] job {job_id} attempt {spec.attempt} on {self.worker}{on}")
         proc = subprocess.Popen(
             [sys.executable, "-u", "-m", payload.runner, str(spec_path)],
             cwd=folder,

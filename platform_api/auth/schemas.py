@@ -7,18 +7,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qlp_core.json_body import JsonBody
+
 Role = Literal["admin", "researcher", "viewer"]
 Scope = Literal["read", "write", "admin"]
 Area = Literal["api", "mlflow"]
 ALL_AREAS: tuple[Area, ...] = ("api", "mlflow")
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(JsonBody):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(JsonBody):
     refresh_token: str = Field(min_length=10, max_length=256)
 
 
@@ -46,13 +48,13 @@ PASSWORD_RULES = (f"At least {MIN_PASSWORD} characters, not a common password, n
                   "distinct characters.")
 
 
-class UserCreate(BaseModel):
+class UserCreate(JsonBody):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     password: str = Field(min_length=MIN_PASSWORD, max_length=1024, description=PASSWORD_RULES)
     role: Role = "researcher"
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(JsonBody):
     """Only the fields given change. Refused (409 ``last_admin``) when no active admin would be left."""
 
     role: Role | None = None
@@ -60,7 +62,7 @@ class UserUpdate(BaseModel):
     password: str | None = Field(None, min_length=MIN_PASSWORD, max_length=1024, description=PASSWORD_RULES)
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(JsonBody):
     name: str = Field(min_length=1, max_length=128)
     scope: Scope = Field("write", description="read = viewer, write = researcher, admin; never above your role")
     areas: list[Area] = Field(default_factory=lambda: list(ALL_AREAS), min_length=1, max_length=2)

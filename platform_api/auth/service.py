@@ -105,9 +105,8 @@ def _issue_pair(session: Session, settings: Settings, user: User) -> TokenPair:
     return TokenPair(access_token=access, expires_at=exp, refresh_token=refresh, user=UserRead.model_validate(user))
 
 
-def login(
-    session: Session, settings: Settings, throttle: LoginThrottle, username: str, password: str, client: str
-) -> TokenPair:
+def authenticate(session: Session, throttle: LoginThrottle, username: str, password: str, client: str) -> User:
+    """The active user with this password (throttled per username and client), or Unauthenticated."""
     key = (username.lower(), client)
     throttle.check(key)
     user = repo.get_user_by_name(session, username)
@@ -116,7 +115,14 @@ def login(
         throttle.fail(key)
         raise Unauthenticated("wrong username or password")
     throttle.success(key)
-    return _issue_pair(session, settings, user)
+    return user
+
+
+def login(
+    session: Session, settings: Settings, throttle: LoginThrottle, username: str, password: str, client: str
+) -> TokenPair:
+    """An API login: an access token and a refresh token."""
+    return _issue_pair(session, settings, authenticate(session, throttle, username, password, client))
 
 
 def refresh(session: Session, settings: Settings, token: str) -> TokenPair:
@@ -201,6 +207,8 @@ TOKEN_PREFIX = "qlp_"
 
 def create_token(session: Session, principal: Principal, data: TokenCreate) -> tuple[ApiToken, str]:
     """A scoped token, never above the creator's own role; returns the row and the secret (shown once)."""
+    if principal.via == "token":
+        raise Forbidden("tokens cannot mint tokens; log in with a password")
     if ROLE_RANK[SCOPE_ROLE[data.scope]] > ROLE_RANK[principal.role]:
         raise Forbidden(f"scope {data.scope} is above your role {principal.role}")
     raw = new_opaque_token(TOKEN_PREFIX)
@@ -208,6 +216,13 @@ def create_token(session: Session, principal: Principal, data: TokenCreate) -> t
     row = ApiToken(user_id=principal.id, name=data.name, token_hash=hash_token(raw), prefix=raw[:10],
                    scope=data.scope, areas=sorted(set(data.areas)), expires_at=expires)
     return repo.add_token(session, row), raw
+
+
+def list_tokens(session: Session, principal: Principal, all_users: bool) -> list[ApiToken]:
+    """The caller's tokens; every user's for an admin who asks."""
+    if all_users and not principal.at_least("admin"):
+        raise Forbidden("needs role admin")
+    return repo.list_tokens(session, None if all_users else principal.id)
 
 
 def create_job_token(session: Session, user_id: int, job_id: int, hours: float) -> str:

@@ -69,12 +69,11 @@ def login_submit(
     client = request.client.host if request.client else "-"
     target = safe_next(next)
     try:
-        pair = service.login(session, settings, request.app.state.login_throttle, username, password, client)
+        # a session cookie only: no refresh token is issued that nobody would ever receive
+        user = service.authenticate(session, request.app.state.login_throttle, username, password, client)
     except Unauthenticated:
         return _page(target, "用户名或密码错误 Wrong username or password", 401)
     assert settings.auth.secret_key is not None
-    user = service.repo.get_user(session, pair.user.id)
-    assert user is not None
     token, _ = encode_access_token(
         subject=user.id, role=user.role, version=user.token_version,
         key=settings.auth.secret_key.get_secret_value(), issuer=settings.auth.issuer,

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qlp_core.json_body import JsonBody
 from qlp_core.protocol import MAX_CONFIG
 
 
-class ConfigCreate(BaseModel):
+class ConfigCreate(JsonBody):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
     description: str = Field("", max_length=1024)
     text: str = Field(min_length=1, max_length=MAX_CONFIG)

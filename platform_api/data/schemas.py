@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from qlp_core.json_body import JsonBody
 from qlp_core.protocol import NAME
 
 
@@ -17,7 +18,7 @@ class FolderSource(BaseModel):
     path: str = Field(min_length=1, max_length=1024)
 
 
-class DatasetCreate(BaseModel):
+class DatasetCreate(JsonBody):
     name: str = Field(pattern=NAME)
     description: str = Field("", max_length=1024)
     source: FolderSource

@@ -51,7 +51,7 @@ def _authenticate(settings: Settings, request: Request) -> Principal | None:
     auth = request.headers.get("authorization", "")
     cookie = request.cookies.get(SESSION_COOKIE)
     assert settings.db.url is not None
-    with session_scope(settings.db.url) as s:
+    with session_scope(settings.db.url, write=False) as s:  # reads only: no write lock on SQLite
         if auth:
             scheme, _, token = auth.partition(" ")
             if scheme.lower() != "bearer" or not token:

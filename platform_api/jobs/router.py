@@ -51,7 +51,7 @@ def cancel(job_id: RowId, user: ResearcherUser, session: SessionDep, settings: S
 
 
 @router.get("/{job_id}/logs", response_model=LogPage, responses=problems(*AUTHED, 404))
-def logs(
+def get_logs(
     job_id: RowId,
     _: CurrentUser,
     session: SessionDep,

@@ -8,13 +8,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from platform_api.db import MAX_ID
+from qlp_core.json_body import JsonBody
 from qlp_core.protocol import MAX_CONFIG, LogLine, ProbePayload
 
 QUEUE = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 EXPERIMENT = r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,127}$"
 
 
-class TrainRequest(BaseModel):
+class TrainRequest(JsonBody):
     """A training job: a qrun YAML (inline text or a stored config) on a dataset version, with overrides;
     or a probe job that exercises the job path itself (dispatch, workers, logs)."""
 
