@@ -18,17 +18,19 @@ def parse_args(ap: argparse.ArgumentParser, smoke: dict[str, Any]) -> argparse.N
     ap.add_argument("--smoke", action="store_true",
                     help=f"tiny sizes ({sizes}): runs in seconds, same code paths and printed lines (the tests)")
     ap.add_argument("--mlflow-port", type=int, default=None,
-                    help="use the MLflow server already answering on this port of 127.0.0.1 (e.g. "
-                    "`QLP_MLFLOW__PORT=PORT qlp mlflow`) instead of each platform starting its own (~15 s)")
+                    help="use the MLflow server that `QLP_MLFLOW__PORT=PORT qlp mlflow` runs on this port of "
+                    "127.0.0.1 instead of each platform starting its own (~15 s)")
     if ap.parse_known_args()[0].smoke:
         ap.set_defaults(**smoke)
     return ap.parse_args()
 
 
 def mlflow_env(args: argparse.Namespace) -> dict[str, str]:
-    """Environment for the bench's platform: with ``--mlflow-port``, `qlp up` finds MLflow answering on its port
-    and uses it instead of starting one."""
-    return {"QLP_MLFLOW__PORT": str(args.mlflow_port)} if args.mlflow_port else {}
+    """Environment for the bench's platform: with ``--mlflow-port``, an MLflow server run elsewhere (`qlp up`
+    then starts none). The port as well, for what derives the server's URL from it (another API process)."""
+    if not args.mlflow_port:
+        return {}
+    return {"QLP_MLFLOW__URL": f"http://127.0.0.1:{args.mlflow_port}", "QLP_MLFLOW__PORT": str(args.mlflow_port)}
 
 
 def tracking_uri(env: dict[str, str]) -> str:

@@ -5,11 +5,13 @@ to trust that what the schema refuses, the API refuses too."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator
 from pydantic import BaseModel, model_validator
 from pydantic_core import PydanticCustomError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -29,6 +31,9 @@ def _plain_json(data: Any, depth: int = 0) -> bool:
 
 @cache
 def _validator(model: type[BaseModel]) -> Draft202012Validator:
+    # imported on first use: jsonschema costs ~2 s to import here, and every job process imports the protocol
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(model.model_json_schema(mode="validation"))
 
 

@@ -50,7 +50,7 @@ def mlflow_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         stop(proc, sig=signal.SIGTERM, timeout=15)
 
 
-def run_bench(script: str, *args: str, timeout: float = 300) -> str:
+def run_bench(script: str, *args: str, timeout: float = 400) -> str:
     """``bench/<script> --smoke <args>``; its output (stdout and stderr) once it has exited 0."""
     argv = [sys.executable, str(ROOT / "bench" / script), "--smoke", *args]
     proc = subprocess.Popen(argv, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

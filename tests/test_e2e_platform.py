@@ -8,7 +8,6 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,10 @@ BENCH_YAML = ROOT / "tests" / "data" / "benchmark_lgb_alpha158.yaml"
 DEMO_YAML = ROOT / "trainers" / "configs" / "demo_lgb_alpha158.yaml"
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatform]:
-    home = tmp_path_factory.mktemp("qlp-home")
-    p = RunningPlatform(home, platform_env(home), home.parent / "qlp-up.log")
-    p.start()
-    try:
-        yield p
-    finally:
-        p.stop()
+@pytest.fixture
+def platform(shared_platform: RunningPlatform) -> RunningPlatform:
+    """The session's one embedded platform (these tests only add jobs and datasets of their own)."""
+    return shared_platform
 
 
 def mlflow_client(p: RunningPlatform) -> MlflowClient:
