@@ -71,3 +71,14 @@ def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
         yield p
     finally:
         p.stop()
+
+
+#: Lines tests want in the run's closing summary (the numbers a run measured: fuzzing cases, bench figures).
+REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REPORT:
+        terminalreporter.section("measured")
+        for line in REPORT:
+            terminalreporter.write_line(line)

@@ -20,6 +20,7 @@ import pytest
 from mlflow_server.server import wait_ready
 from qlp_core.proc import die_with_parent, stop
 from qlp_core.settings import MLflowSettings
+from tests.conftest import REPORT
 from tests.helpers import ROOT, free_port, port_open, service_missing
 
 pytestmark = pytest.mark.e2e
@@ -66,6 +67,8 @@ def run_bench(script: str, *args: str, timeout: float = 400) -> str:
             out, _ = proc.communicate()
         pytest.fail(f"{' '.join(argv[1:])} still running after {timeout:.0f}s:\n{out[-6000:]}")
     assert proc.returncode == 0, f"{' '.join(argv[1:])} exited {proc.returncode}:\n{out[-6000:]}"
+    REPORT.extend(f"bench/{script} --smoke: {line.strip()}" for line in out.splitlines()
+                  if re.search(r"ratio|p95|jobs/minute", line))
     return out
 
 

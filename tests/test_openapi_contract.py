@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import Api
+from tests.conftest import REPORT, Api
 from tests.helpers import RunningPlatform
 
 #: Generated requests per operation, role and mode (valid / invalid data): the whole module stays within a few
@@ -255,6 +255,7 @@ def test_openapi_contract(shared_platform: RunningPlatform) -> None:
     failures = {k: v for t in tallies for k, v in t.failures.items()}
     report = "\n\n".join(f"--- {k}\n{v}" for k, v in sorted(failures.items()))
     print(summary)
+    REPORT.extend(f"schemathesis {t.summary()}" for t in tallies)  # shown in the run's closing summary
     assert all(t.cases > t.operations for t in tallies), summary
     assert not failures, f"{summary}\n\n{len(failures)} unique failures:\n{report}"
 
