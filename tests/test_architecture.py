@@ -25,3 +25,12 @@ def test_the_api_loads_no_pandas() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_qlp_command_is_installed_and_lists_its_commands() -> None:
+    qlp = Path(sys.executable).parent / "qlp"
+    done = subprocess.run([str(qlp), "--help"], capture_output=True, text=True, timeout=60, env={"COLUMNS": "120",
+                          "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    for command in ("up", "worker", "migrate", "mlflow", "submit", "logs", "demo"):
+        assert f" {command} " in done.stdout, done.stdout
