@@ -67,8 +67,8 @@ def run_bench(script: str, *args: str, timeout: float = 400) -> str:
             out, _ = proc.communicate()
         pytest.fail(f"{' '.join(argv[1:])} still running after {timeout:.0f}s:\n{out[-6000:]}")
     assert proc.returncode == 0, f"{' '.join(argv[1:])} exited {proc.returncode}:\n{out[-6000:]}"
-    REPORT.extend(f"bench/{script} --smoke: {line.strip()}" for line in out.splitlines()
-                  if re.search(r"ratio|p95|jobs/minute", line))
+    figures = re.compile(r"(overhead|door) ratio|submit-to-running|\d+/\d+ no-op|print-to-receipt|the others' p95")
+    REPORT.extend(f"bench/{script} --smoke: {line.strip()}" for line in out.splitlines() if figures.match(line))
     return out
 
 
