@@ -4,7 +4,6 @@ dataset, finish. Every state change goes through the transition table."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +14,7 @@ from platform_api.auth.repository import revoke_job_tokens
 from platform_api.auth.service import create_job_token
 from platform_api.data import service as data_service
 from platform_api.data.models import Dataset
-from platform_api.db import after_commit
+from platform_api.db import after_commit, utcnow
 from platform_api.domain_errors import Conflict, Refused
 from platform_api.jobs import repository as repo
 from platform_api.jobs import transitions
@@ -40,10 +39,6 @@ from qlp_core.settings import Settings
 JOB_TOKEN_HOURS = 72.0  # a job's MLflow token; revoked as soon as the job ends
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def dataset_ref(ds: Dataset) -> DatasetRef:
     return DatasetRef(id=ds.id, name=ds.name, version=ds.version, path=ds.path, hash=ds.content_hash)
 
@@ -66,7 +61,7 @@ LOGS_RUNS = frozenset({JobKind.WORKFLOW})
 
 def claim(session: Session, settings: Settings, job_id: int, worker: str) -> JobSpec:
     job = get_or_404(session, job_id)
-    t = now()
+    t = utcnow()
     won = transitions.move(session, job_id, JobState.QUEUED, JobState.RUNNING, {
         "worker": worker, "attempt": job.attempt + 1, "started_at": t, "heartbeat_at": t, "cancel_requested": False})
     if not won:
@@ -92,11 +87,11 @@ def _running_by(session: Session, job_id: int, worker: str) -> Job:
 
 def heartbeat(session: Session, job_id: int, worker: str) -> HeartbeatResponse:
     job = get_or_404(session, job_id)
-    if job.state == JobState.RUNNING and job.worker == worker:
-        job.heartbeat_at = now()
-        return HeartbeatResponse.model_validate({"state": job.state, "cancel_requested": job.cancel_requested})
-    # Not ours any more (lost, cancelled, finished): tell the worker to stop.
-    return HeartbeatResponse.model_validate({"state": job.state, "cancel_requested": True})  # state: a JobState
+    ours = job.state == JobState.RUNNING and job.worker == worker
+    if ours:
+        job.heartbeat_at = utcnow()
+    # not ours any more (lost, cancelled, finished): the answer tells the worker to stop
+    return HeartbeatResponse.model_validate({"state": job.state, "cancel_requested": job.cancel_requested or not ours})
 
 
 def append_logs(session: Session, job_id: int, batch: LogBatch) -> int:
@@ -145,7 +140,7 @@ def finish(session: Session, job_id: int, req: FinishRequest) -> Job:
     if job.cancel_requested and state != JobState.SUCCEEDED:
         state = JobState.CANCELLED
     if not transitions.move(session, job_id, JobState.RUNNING, state,
-                            {"finished_at": now(), "error": req.error, "metrics": req.metrics},
+                            {"finished_at": utcnow(), "error": req.error, "metrics": req.metrics},
                             where={"worker": req.worker}):
         raise Conflict("job is no longer running on this worker", code=ProblemCode.JOB_NOT_YOURS)
     revoke_job_tokens(session, job_id)

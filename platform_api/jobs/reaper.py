@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from anyio import to_thread
 
 from platform_api.auth.repository import revoke_job_tokens
-from platform_api.db import session_scope
+from platform_api.db import session_scope, utcnow
 from platform_api.jobs import repository as repo
 from platform_api.jobs import transitions
 from platform_api.jobs.dispatch import dispatch
@@ -22,10 +22,6 @@ from qlp_core.settings import Settings
 
 log = logging.getLogger("qlp.jobs")
 REAP_EVERY_S = 5.0
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def run_reaper(settings: Settings) -> None:
@@ -49,7 +45,7 @@ def reap_lost(settings: Settings) -> list[int]:
     worker) until its attempts run out, then it fails. Returns the ids of the jobs handled."""
     assert settings.db.url is not None
     lease = settings.server.job_lease_s
-    cutoff = now() - timedelta(seconds=lease)
+    cutoff = utcnow() - timedelta(seconds=lease)
     reaped: list[int] = []
     requeued: list[tuple[int, str, int]] = []
     lost_runs: list[tuple[str, str]] = []
@@ -61,14 +57,14 @@ def reap_lost(settings: Settings) -> list[int]:
                 {"state": JobState.QUEUED, "worker": None, "heartbeat_at": None, "dispatched_at": None,
                  "mlflow_run_id": None, "mlflow_experiment_id": None, "error": reason}
                 if retry else
-                {"state": JobState.FAILED, "finished_at": now(), "error": reason + "; no attempts left"}
+                {"state": JobState.FAILED, "finished_at": utcnow(), "error": reason + "; no attempts left"}
             )
             to = values.pop("state")
             if not transitions.move(s, job.id, JobState.RUNNING, to, values, where={"heartbeat_at": job.heartbeat_at}):
                 continue  # a heartbeat or a finish won the race
             revoke_job_tokens(s, job.id)
             note = f"[platform] {reason}; " + ("queued again" if retry else "the job failed")
-            repo.add_logs(s, [JobLog(job_id=job.id, seq=job.log_count, ts=now(), line=note)])
+            repo.add_logs(s, [JobLog(job_id=job.id, seq=job.log_count, ts=utcnow(), line=note)])
             repo.transition(s, job.id, where={}, values={"log_count": job.log_count + 1})
             if job.mlflow_run_id:
                 lost_runs.append((job.mlflow_run_id, reason))
@@ -87,7 +83,7 @@ def reap_lost(settings: Settings) -> list[int]:
 def redispatch_stale(settings: Settings) -> list[int]:
     """Queued jobs whose message never went out (broker down) or was lost with a worker: send again."""
     assert settings.db.url is not None
-    cutoff = now() - timedelta(seconds=settings.server.redispatch_after_s)
+    cutoff = utcnow() - timedelta(seconds=settings.server.redispatch_after_s)
     with session_scope(settings.db.url) as s:
         stale = [(j.id, j.queue, j.priority) for j in repo.undispatched(s, cutoff)]
     return [job_id for job_id, queue, priority in stale if dispatch(settings, job_id, queue, priority)]
@@ -101,6 +97,6 @@ def end_run(settings: Settings, run_id: str, status: str, tags: dict[str, str]) 
             for key, value in tags.items():
                 c.post(f"{base}/set-tag", json={"run_id": run_id, "key": key, "value": value[:5000]})
             c.post(f"{base}/update", json={"run_id": run_id, "status": status,
-                                           "end_time": int(now().timestamp() * 1000)}).raise_for_status()
+                                           "end_time": int(utcnow().timestamp() * 1000)}).raise_for_status()
     except httpx.HTTPError as exc:
         log.warning("could not end MLflow run %s: %s", run_id, exc)

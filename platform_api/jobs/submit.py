@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -10,7 +9,7 @@ from sqlalchemy.orm import Session
 from platform_api.auth.principal import Principal
 from platform_api.configs.models import WorkflowConfig
 from platform_api.data import service as data_service
-from platform_api.db import after_commit
+from platform_api.db import after_commit, utcnow
 from platform_api.domain_errors import Conflict, Forbidden, NotFound, Refused
 from platform_api.jobs import repository as repo
 from platform_api.jobs import transitions
@@ -18,7 +17,7 @@ from platform_api.jobs.dispatch import dispatch
 from platform_api.jobs.hub import hub
 from platform_api.jobs.models import Job, JobKind, JobState
 from platform_api.jobs.schemas import JobRead, TrainRequest
-from qlp_core.protocol import MarketPayload
+from qlp_core.protocol import MarketPayload, ProbePayload
 from qlp_core.settings import Settings
 from qlp_core.workflow_config import ConfigError, apply_overrides, config_hash, load_config, validate_config
 
@@ -58,12 +57,8 @@ def _queue(session: Session, settings: Settings, job: Job) -> Job:
 def submit(session: Session, settings: Settings, user: Principal, req: TrainRequest) -> Job:
     if req.kind == JobKind.PROBE:
         assert req.probe is not None
-        params = req.probe.model_dump(exclude={"kind"})
-        return _queue(session, settings, Job(
-            kind=JobKind.PROBE, state=JobState.QUEUED, name=req.name or "probe", queue=req.queue or
-            settings.broker.default_queue, config_text="", config_hash=config_hash(repr(sorted(params.items()))),
-            overrides={}, params=params, dataset_id=None, experiment_name="probes", user_id=user.id, metrics={},
-            priority=req.priority, max_attempts=req.max_attempts))
+        return _queue_payload(session, settings, user, req.probe, name=req.name or "probe", experiment="probes",
+                              queue=req.queue, priority=req.priority, max_attempts=req.max_attempts)
     config_id = None
     if req.config_id is not None:
         stored = session.get(WorkflowConfig, req.config_id)
@@ -86,12 +81,19 @@ def submit(session: Session, settings: Settings, user: Principal, req: TrainRequ
 
 def submit_market(session: Session, settings: Settings, user: Principal, payload: MarketPayload) -> Job:
     """Generating a market is a worker's job (pandas, seconds to minutes), never a request thread's."""
+    return _queue_payload(session, settings, user, payload, name=f"generate {payload.name}", experiment="datasets",
+                          queue=None, priority=7, max_attempts=3)
+
+
+def _queue_payload(session: Session, settings: Settings, user: Principal, payload: ProbePayload | MarketPayload, *,
+                   name: str, experiment: str, queue: str | None, priority: int, max_attempts: int) -> Job:
+    """A job of a kind that has no workflow config: its payload's fields are the job's params."""
     params = payload.model_dump(mode="json", exclude={"kind"})
     return _queue(session, settings, Job(
-        kind=JobKind.MARKET, state=JobState.QUEUED, name=f"generate {payload.name}",
-        queue=settings.broker.default_queue, config_text="", config_hash=config_hash(repr(sorted(params.items()))),
-        overrides={}, params=params, dataset_id=None, experiment_name="datasets", user_id=user.id, metrics={},
-        priority=7, max_attempts=3))
+        kind=payload.kind, state=JobState.QUEUED, name=name, queue=queue or settings.broker.default_queue,
+        config_text="", config_hash=config_hash(repr(sorted(params.items()))), overrides={}, params=params,
+        dataset_id=None, experiment_name=experiment, user_id=user.id, metrics={}, priority=priority,
+        max_attempts=max_attempts))
 
 
 def get_or_404(session: Session, job_id: int) -> Job:
@@ -107,7 +109,7 @@ def cancel(session: Session, job: Job, user: Principal) -> Job:
     if job.state in JobState.FINAL:
         raise Conflict(f"job already {job.state}")
     stopped = transitions.move(session, job.id, JobState.QUEUED, JobState.CANCELLED,
-                               {"finished_at": datetime.now(UTC), "error": "cancelled before start"})
+                               {"finished_at": utcnow(), "error": "cancelled before start"})
     if not stopped:  # it runs: its worker learns of the request from its next heartbeat and stops it
         repo.transition(session, job.id, where={"state": JobState.RUNNING}, values={"cancel_requested": True})
     session.refresh(job)
