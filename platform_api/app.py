@@ -15,6 +15,7 @@ from fastapi.middleware.trustedhost import TrustedHostMiddleware
 from platform_api.auth.router import router as auth_router
 from platform_api.auth.service import LoginThrottle
 from platform_api.auth.web import router as login_router
+from platform_api.auth.web import session_router
 from platform_api.configs.router import router as configs_router
 from platform_api.data.router import internal as data_internal_router
 from platform_api.data.router import router as data_router
@@ -29,6 +30,7 @@ from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
 from platform_api.jobs.ws import router as ws_router
 from platform_api.system.router import router as system_router
+from platform_api.web.spa import router as spa_router
 from qlp_core.logging_setup import setup_logging
 from qlp_core.settings import Settings, get_settings
 
@@ -84,12 +86,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.server.cors_origins,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-QLP-CSRF"],
         )
     if "*" not in settings.server.allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.server.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
-    for r in (system_router, auth_router, login_router, data_router, configs_router, jobs_router,
-              workers_router, internal_router, data_internal_router, ws_router, door_router):
+    # the dashboard's page fallback comes last: every other route wins over it
+    for r in (system_router, auth_router, session_router, login_router, data_router, configs_router, jobs_router,
+              workers_router, internal_router, data_internal_router, ws_router, door_router, spa_router):
         app.include_router(r)
     return app

@@ -1,11 +1,12 @@
 """Shared typed dependencies: settings, the DB session (commits before the response), the calling principal
-(JWT, API token or, at the MLflow door, the browser session cookie) and role requirements."""
+(JWT, API token, or the browser session cookie with its CSRF checks) and role requirements."""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -21,6 +22,10 @@ from qlp_core.settings import Settings
 
 _bearer = HTTPBearer(auto_error=False)
 SESSION_COOKIE = "qlp_session"
+#: The dashboard sends this header on every request; a cross-site page cannot (no CORS grant covers it), so a
+#: cookie-authenticated state change without it is refused.
+CSRF_HEADER = "x-qlp-csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: A row id in a path (``/api/auth/users/{user_id}``): out of range is a 422, not a database error.
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
@@ -84,10 +89,32 @@ def user_from_token(session: Session, settings: Settings, token: str) -> Princip
     return principal_from_bearer(session, settings, token, "api")
 
 
-def get_current_principal(session: SessionDep, settings: SettingsDep, creds: BearerDep) -> Principal:
-    if creds is None or creds.scheme.lower() != "bearer":
+def same_origin(headers: Mapping[str, str]) -> bool:
+    """The request's Origin (or, lacking it, Referer) names this host; true when the browser sent neither."""
+    origin = headers.get("origin") or headers.get("referer")
+    if not origin:
+        return True
+    return origin != "null" and urlsplit(origin).netloc == headers.get("host")
+
+
+def principal_from_session(session: Session, settings: Settings, cookie: str) -> Principal:
+    user = user_from_jwt(session, settings, cookie, typ="session")
+    return Principal(user=user, role=user.role, via="session")
+
+
+def get_current_principal(request: Request, session: SessionDep, settings: SettingsDep,
+                          creds: BearerDep) -> Principal:
+    if creds is not None and creds.scheme.lower() == "bearer":
+        return principal_from_bearer(session, settings, creds.credentials, "api")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
         raise Unauthenticated("not authenticated")
-    return principal_from_bearer(session, settings, creds.credentials, "api")
+    if request.method not in SAFE_METHODS:  # CSRF: our own origin, and the header only our pages send
+        if not same_origin(request.headers):
+            raise Forbidden("cross-origin request refused")
+        if not request.headers.get(CSRF_HEADER):
+            raise Forbidden(f"a browser request that changes something needs the {CSRF_HEADER} header")
+    return principal_from_session(session, settings, cookie)
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_principal)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qlp_cli import client, demo, serve
+from qlp_cli import client, demo, schema, serve
 
 app = typer.Typer(help="qlib-platform: Qlib workflows tracked in MLflow.", no_args_is_help=True)
 app.command()(serve.up)
@@ -14,3 +14,4 @@ app.command("mlflow")(serve.mlflow_cmd)
 app.command()(client.submit)
 app.command()(client.logs)
 app.command()(demo.demo)
+app.command()(schema.openapi)

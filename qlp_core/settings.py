@@ -134,7 +134,10 @@ class ServerSettings(BaseModel):
         default_factory=lambda: ["127.0.0.1", "localhost", "[::1]"],
         description="Host headers the API answers (DNS-rebinding guard); add the public name; ['*'] turns it off.",
     )
-    session_hours: float = Field(12.0, description="Lifetime of the browser session cookie (MLflow UI).")
+    session_hours: float = Field(12.0, description="Lifetime of the browser session cookie (dashboard, MLflow UI).")
+    dashboard_dir: Path | None = Field(
+        None, description="The built dashboard (index.html and assets/) served at /; default: frontend/dist of "
+        "this checkout.")
     public_docs: bool | None = Field(
         None, description="Serve /docs and /openapi.json without login; default: only in embedded mode."
     )

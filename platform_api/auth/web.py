@@ -1,5 +1,6 @@
-"""Browser sign-in for the pages served behind the platform (the MLflow UI): a login form that sets an
-HttpOnly, SameSite=Strict session cookie, and sign-out."""
+"""Browser sign-in: the session cookie (HttpOnly, SameSite=Strict) that the dashboard, its API calls, its log
+WebSocket and the MLflow UI behind the door all accept; set by the dashboard (`POST /api/auth/session`) or by
+the plain login form this module serves when the dashboard is not built, and cleared on sign-out."""
 
 from __future__ import annotations
 
@@ -11,11 +12,17 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from platform_api.auth import service
+from platform_api.auth.models import User
+from platform_api.auth.schemas import LoginRequest, UserRead
 from platform_api.auth.security import encode_access_token
 from platform_api.deps import SESSION_COOKIE, SessionDep, SettingsDep
 from platform_api.domain_errors import Forbidden, Unauthenticated
+from platform_api.errors import problems
+from platform_api.web.spa import index_response
+from qlp_core.settings import Settings
 
 router = APIRouter(include_in_schema=False)
+session_router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>qlib-platform · 登录 Sign in</title>
@@ -49,9 +56,48 @@ def _page(next_url: str, error: str = "", status: int = 200) -> HTMLResponse:
                         headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
 
 
+def _check_origin(request: Request) -> None:
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden("cross-origin login refused")
+
+
+def _set_session(resp: Response, request: Request, settings: Settings, user: User) -> None:
+    """The session cookie: a signed session token; a refresh token is never issued to a browser."""
+    assert settings.auth.secret_key is not None
+    token, _ = encode_access_token(
+        subject=user.id, role=user.role, version=user.token_version,
+        key=settings.auth.secret_key.get_secret_value(), issuer=settings.auth.issuer,
+        audience=settings.auth.audience, minutes=settings.server.session_hours * 60, typ="session",
+    )
+    resp.set_cookie(SESSION_COOKIE, token, max_age=int(settings.server.session_hours * 3600), httponly=True,
+                    samesite="strict", secure=request.url.scheme == "https", path="/")
+
+
 @router.get("/login")
-def login_page(next: str | None = None) -> HTMLResponse:
-    return _page(safe_next(next))
+def login_page(request: Request, next: str | None = None) -> Response:
+    """The dashboard's sign-in page when it is built, else the plain form."""
+    spa = index_response(request.app.state.settings)
+    return spa if spa is not None else _page(safe_next(next))
+
+
+@session_router.post("/session", response_model=UserRead, responses=problems(401, 403, 422, 429))
+def create_session(body: LoginRequest, request: Request, response: Response, session: SessionDep,
+                   settings: SettingsDep) -> UserRead:
+    """Browser sign-in: sets the HttpOnly session cookie that the dashboard, `/api`, the log WebSocket and the
+    MLflow UI accept, and returns the user. Failed logins are throttled like `/api/auth/login`."""
+    _check_origin(request)
+    client = request.client.host if request.client else "-"
+    user = service.authenticate(session, request.app.state.login_throttle, body.username, body.password, client)
+    _set_session(response, request, settings, user)
+    response.headers["Cache-Control"] = "no-store"
+    return UserRead.model_validate(user)
+
+
+@session_router.delete("/session", status_code=204, response_model=None, responses=problems(422))
+def end_session(response: Response) -> None:
+    """Browser sign-out: clears the session cookie (`POST /api/auth/logout` also ends every other session)."""
+    response.delete_cookie(SESSION_COOKIE, path="/")
 
 
 @router.post("/login")
@@ -63,9 +109,7 @@ def login_submit(
     password: Annotated[str, Form(max_length=1024)],
     next: Annotated[str, Form(max_length=2048)] = "/mlflow/",
 ) -> Response:
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise Forbidden("cross-origin login refused")
+    _check_origin(request)
     client = request.client.host if request.client else "-"
     target = safe_next(next)
     try:
@@ -73,15 +117,8 @@ def login_submit(
         user = service.authenticate(session, request.app.state.login_throttle, username, password, client)
     except Unauthenticated:
         return _page(target, "用户名或密码错误 Wrong username or password", 401)
-    assert settings.auth.secret_key is not None
-    token, _ = encode_access_token(
-        subject=user.id, role=user.role, version=user.token_version,
-        key=settings.auth.secret_key.get_secret_value(), issuer=settings.auth.issuer,
-        audience=settings.auth.audience, minutes=settings.server.session_hours * 60, typ="session",
-    )
     resp = RedirectResponse(target, status_code=303)
-    resp.set_cookie(SESSION_COOKIE, token, max_age=int(settings.server.session_hours * 3600), httponly=True,
-                    samesite="strict", secure=request.url.scheme == "https", path="/")
+    _set_session(resp, request, settings, user)
     return resp
 
 

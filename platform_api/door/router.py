@@ -20,7 +20,7 @@ from starlette.background import BackgroundTask
 
 from platform_api.auth.principal import Principal
 from platform_api.db import session_scope
-from platform_api.deps import SESSION_COOKIE, principal_from_bearer, user_from_jwt
+from platform_api.deps import SESSION_COOKIE, principal_from_bearer, principal_from_session, same_origin
 from platform_api.door import policy
 from qlp_core.settings import Settings
 
@@ -58,16 +58,8 @@ def _authenticate(settings: Settings, request: Request) -> Principal | None:
                 raise HTTPException(401, "bearer token required", {"WWW-Authenticate": "Bearer"})
             return principal_from_bearer(s, settings, token.strip(), "mlflow")
         if cookie:
-            user = user_from_jwt(s, settings, cookie, typ="session")
-            return Principal(user=user, role=user.role, via="session")
+            return principal_from_session(s, settings, cookie)
     return None
-
-
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if not origin:
-        return True  # SameSite=Strict already kept the cookie off cross-site requests
-    return urlsplit(origin).netloc == request.headers.get("host")
 
 
 def _wants_html(request: Request) -> bool:
@@ -130,7 +122,7 @@ async def door(request: Request, path: str) -> Response:
     if rule is None:  # the UI asks who is signed in: our user, in MLflow's auth shape
         return JSONResponse({"user": {"id": principal.id, "username": principal.username,
                                       "is_admin": principal.role == "admin"}})
-    if principal.via == "session" and request.method not in SAFE_METHODS and not _same_origin(request):
+    if principal.via == "session" and request.method not in SAFE_METHODS and not same_origin(request.headers):
         raise HTTPException(403, "cross-origin request refused")
     if not principal.at_least(rule.role):
         raise HTTPException(403, f"needs role {rule.role} or higher for {request.method} /mlflow/{path}")

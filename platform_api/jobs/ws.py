@@ -1,6 +1,8 @@
 """WebSocket /ws/train/{id}: typed frames (logs, status, end, ping) from a client-named offset.
 
-Protocol: the client's first message is ``{"type": "follow", "token": "<access token>", "offset": N}``;
+Protocol: the client's first message is ``{"type": "follow", "token": "<access token>", "offset": N}``; a
+browser signed in to the dashboard may leave the token out: its session cookie counts when the handshake's
+Origin is this host (checked before anything else; 4403 otherwise);
 the server then sends every stored line from N on and live lines as they arrive, in ``logs`` frames that
 carry consecutive lines (``{"type": "logs", "job_id", "lines": [{"seq", "ts", "line"}, ...]}``), a
 ``status`` frame on each state change, pings on its own every few seconds, and an ``end`` frame once the job
@@ -20,7 +22,7 @@ from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from platform_api.db import session_scope
-from platform_api.deps import user_from_token
+from platform_api.deps import SESSION_COOKIE, principal_from_session, same_origin, user_from_token
 from platform_api.domain_errors import Forbidden, Unauthenticated
 from platform_api.jobs import repository as repo
 from platform_api.jobs.hub import Frame, hub, line_frame
@@ -37,10 +39,15 @@ async def _send(websocket: WebSocket, frame: Frame, timeout_s: float) -> None:
     await asyncio.wait_for(websocket.send_json(frame), timeout_s)
 
 
-def _authenticate(settings: Settings, token: str, job_id: int) -> int:
+def _authenticate(settings: Settings, token: str | None, cookie: str | None, job_id: int) -> int:
     assert settings.db.url is not None
     with session_scope(settings.db.url, write=False) as s:
-        user_from_token(s, settings, token)
+        if token is not None:
+            user_from_token(s, settings, token)
+        elif cookie is not None:
+            principal_from_session(s, settings, cookie)
+        else:
+            raise Unauthenticated("no token and no session")
         job = repo.get(s, job_id)
         if job is None:
             raise LookupError
@@ -151,11 +158,17 @@ def _join(job_id: int, settings: Settings) -> tuple[_JobFeed, _Sub]:
 @router.websocket("/ws/train/{job_id}")
 async def follow(websocket: WebSocket, job_id: int) -> None:
     settings: Settings = websocket.app.state.settings
+    cookie = websocket.cookies.get(SESSION_COOKIE)
     await websocket.accept()
+    if cookie and not (websocket.headers.get("origin") and same_origin(websocket.headers)):
+        await websocket.close(code=4403, reason="cross-origin WebSocket refused")  # no cross-site hijacking
+        return
     try:
         raw = await asyncio.wait_for(websocket.receive_text(), FIRST_MESSAGE_TIMEOUT_S)
         msg = json.loads(raw)
-        if not isinstance(msg, dict) or msg.get("type") != "follow" or not isinstance(msg.get("token"), str):
+        token = msg.get("token") if isinstance(msg, dict) else None
+        if not isinstance(msg, dict) or msg.get("type") != "follow" or not (
+                isinstance(token, str) or (token is None and cookie)):
             raise ValueError("first message must be {type: follow, token, offset}")
         offset = int(msg.get("offset", 0))
         if offset < 0:
@@ -166,7 +179,7 @@ async def follow(websocket: WebSocket, job_id: int) -> None:
     except WebSocketDisconnect:
         return
     try:
-        await to_thread.run_sync(_authenticate, settings, msg["token"], job_id)
+        await to_thread.run_sync(_authenticate, settings, token, cookie, job_id)
     except (Unauthenticated, Forbidden):
         await websocket.close(code=4401, reason="not authenticated")
         return

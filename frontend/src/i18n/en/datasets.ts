@@ -1,0 +1,4 @@
+// The datasets domain's en messages (filled by its pages).
+export default {
+  title: 'datasets',
+}

@@ -1,0 +1,9 @@
+// Every domain's English messages under its own key (the same keys as zh-CN; a test checks).
+import admin from './admin'
+import common from './common'
+import datasets from './datasets'
+import experiments from './experiments'
+import jobs from './jobs'
+import overview from './overview'
+
+export default { common, overview, jobs, experiments, datasets, admin }

@@ -1,0 +1,4 @@
+// The jobs domain's en messages (filled by its pages).
+export default {
+  title: 'jobs',
+}

@@ -1,0 +1,4 @@
+// The overview domain's en messages (filled by its pages).
+export default {
+  title: 'overview',
+}

@@ -1,0 +1,4 @@
+// The overview domain's zh-CN messages (filled by its pages).
+export default {
+  title: 'overview',
+}

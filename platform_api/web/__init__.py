@@ -1,0 +1,1 @@
+"""The dashboard: the built single-page app served at / by the API."""
