@@ -46,7 +46,9 @@ def free_port() -> int:
 
 
 def make_settings(home: Path, **overrides: Any) -> Settings:
-    overrides.setdefault("server", {"allowed_hosts": ["testserver", "127.0.0.1", "localhost"]})
+    # no dashboard unless a test builds one: the API's own pages (the plain login form) are what it serves
+    overrides.setdefault("server", {"allowed_hosts": ["testserver", "127.0.0.1", "localhost"],
+                                    "dashboard_dir": home / "no-dashboard"})
     settings = Settings(home=home, **overrides)
     settings.ensure_secrets()
     return settings

@@ -300,7 +300,7 @@ def test_the_document_says_what_is_answered(api: Api) -> None:
         if op.get("requestBody"):
             assert "400" in responses, where
     public = {path for _, path, op in ops if not op.get("security")}
-    assert public == {"/health", "/api/auth/login", "/api/auth/refresh"}
+    assert public == {"/health", "/api/auth/login", "/api/auth/refresh", "/api/auth/session"}
     hidden = ("/mlflow", "/login", "/api/internal", "/ws/")
     assert not [p for p in spec["paths"] if p.startswith(hidden)]
 
