@@ -42,9 +42,12 @@ def test_pages_get_the_app_with_a_strict_csp(dash: Api) -> None:
 
 
 def test_hashed_assets_are_cached_for_good_and_nothing_else_is_served(dash: Api) -> None:
-    r = dash.client.get("/assets/index-Ab12Cd34.js")
-    assert r.status_code == 200 and "dashboard" in r.text
-    assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+    for encoding in ("gzip, br", "identity"):
+        r = dash.client.get("/assets/index-Ab12Cd34.js", headers={"Accept-Encoding": encoding})
+        assert r.status_code == 200 and r.text == "console.log('dashboard')"  # httpx undoes the gzip
+        assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert r.headers.get("content-encoding") == ("gzip" if "gzip" in encoding else None)
+        assert r.headers["content-type"].split(";")[0] in ("text/javascript", "application/javascript")
     for path in ("/assets/missing-00000000.js", "/assets/../../secret.txt", "/assets/%2e%2e/%2e%2e/secret.txt",
                  "/favicon.ico", "/api/no-such-route", "/ws/nothing"):
         r = dash.client.get(path)

@@ -1,12 +1,16 @@
-"""Serves the built dashboard: hashed assets cached immutably, index.html for every page path (SPA fallback),
-with a Content-Security-Policy that allows no eval and no inline script."""
+"""Serves the built dashboard: hashed assets cached immutably (gzipped once, for clients that take it),
+index.html for every page path (SPA fallback), with a Content-Security-Policy that allows no eval and no inline
+script."""
 
 from __future__ import annotations
 
+import gzip
+import mimetypes
+from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from platform_api.domain_errors import NotFound
 from qlp_core.settings import Settings
@@ -38,6 +42,7 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
+COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".map", ".txt", ".html"}
 
 
 def dashboard_dir(settings: Settings) -> Path:
@@ -59,14 +64,24 @@ def _not_built(settings: Settings) -> NotFound:
                     "or `npm ci && npm run build` in frontend/")
 
 
-@router.get("/assets/{name:path}")
-def asset(name: str, request: Request) -> FileResponse:
+@lru_cache(maxsize=256)
+def _gzipped(path: Path, mtime_ns: int) -> bytes:
+    return gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+
+
+@router.get("/assets/{name:path}", response_model=None)
+def asset(name: str, request: Request) -> Response:
     """A hashed build asset: its name changes with its content, so it is cached for a year."""
     root = (dashboard_dir(request.app.state.settings) / "assets").resolve()
     path = (root / name).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotFound("no such asset")
-    return FileResponse(path, headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"})
+    headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff", "Vary": "Accept-Encoding"}
+    if path.suffix in COMPRESSIBLE and "gzip" in request.headers.get("accept-encoding", ""):
+        body = _gzipped(path, path.stat().st_mtime_ns)
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return Response(body, media_type=media, headers={**headers, "Content-Encoding": "gzip"})
+    return FileResponse(path, headers=headers)
 
 
 @router.get("/")
