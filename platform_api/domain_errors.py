@@ -54,3 +54,9 @@ class TooLarge(DomainError):
 
 class Throttled(DomainError):
     status, code = 429, ProblemCode.THROTTLED
+
+
+class Unavailable(DomainError):
+    """A service the platform depends on (the MLflow server) did not answer, or answered with an error."""
+
+    status, code = 502, ProblemCode.UNAVAILABLE

@@ -97,7 +97,12 @@ def _how_to_look(settings: Settings, job: dict[str, Any], started: subprocess.Po
         console.print("The embedded platform has stopped. To look at the run, start it again with: qlp up",
                       soft_wrap=True)
         console.print("(or run the demo with --keep-running next time)", soft_wrap=True)
+    base = settings.server.api_url
+    console.print(f"Sign in to the dashboard at {base}/login (user admin, password in "
+                  f"{settings.home / 'admin_password'}), then open the job, its run, or the run in the MLflow UI:",
+                  soft_wrap=True)
+    print_link(f"{base}/jobs/{job['id']}")
+    if job.get("mlflow_run_id"):
+        print_link(f"{base}/experiments/runs/{job['mlflow_run_id']}")
     if url:
-        console.print(f"Sign in at {settings.server.api_url}/login (user admin, password in "
-                      f"{settings.home / 'admin_password'}), then open:", soft_wrap=True)
         print_link(url)

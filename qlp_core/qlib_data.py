@@ -1,16 +1,18 @@
-"""Qlib's binary data layout: writing series, reading a folder's metadata, its content hash, and the folder as a
-tar stream (how a dataset version travels to workers on other hosts)."""
+"""Qlib's binary data layout: writing series, reading a folder's metadata, calendar, instrument lists and feature
+slices, its content hash, and the folder as a tar stream (how a dataset version travels to workers on other hosts)."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
+import re
 import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -97,6 +99,102 @@ def describe_folder(root: Path) -> FolderInfo:
         calendar_end=last,
         size_bytes=size,
     )
+
+
+#: An instrument symbol that may name a feature folder (lower-cased): letters, digits, ``_`` and ``^``, in parts joined
+#: by single ``.`` or ``-`` (``SH600000``, ``BRK-B``, ``^GSPC``) — never a path separator, never ``..``.
+SYMBOL_PATTERN = r"^[A-Za-z0-9_^]+(?:[.\-][A-Za-z0-9_^]+)*$"
+_SYMBOL_RE = re.compile(SYMBOL_PATTERN)
+_FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Instrument(NamedTuple):
+    """One row of an instrument list: the symbol and the first and last day it is listed."""
+
+    symbol: str
+    start: date
+    end: date
+
+
+def _day(text: str, where: str) -> date:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError as exc:
+        raise QlibFolderError(f"{where} holds {text.strip()[:40]!r}, not a YYYY-MM-DD date") from exc
+
+
+def read_calendar(root: Path) -> list[date]:
+    """The trading days of the folder's calendar, in order."""
+    cal = root / "calendars" / f"{FREQ}.txt"
+    try:
+        lines = cal.read_text().splitlines()
+    except OSError as exc:
+        raise QlibFolderError(f"calendars/{FREQ}.txt cannot be read ({exc.strerror})") from exc
+    return [_day(line, f"calendars/{FREQ}.txt") for line in lines if line.strip()]
+
+
+def read_instruments(root: Path, market: str) -> list[Instrument]:
+    """The rows of ``instruments/<market>.txt`` (tab-separated symbol, start, end), in file order."""
+    if not _SYMBOL_RE.fullmatch(market):
+        raise QlibFolderError(f"{market!r} is not a market name")
+    where = f"instruments/{market}.txt"
+    try:
+        lines = (root / "instruments" / f"{market}.txt").read_text().splitlines()
+    except OSError as exc:
+        raise QlibFolderError(f"{where} cannot be read ({exc.strerror})") from exc
+    rows = []
+    for line in lines:
+        if not line.strip():
+            continue
+        parts = line.split("\t")
+        if len(parts) < 3:
+            raise QlibFolderError(f"{where} holds a line that is not 'symbol<TAB>start<TAB>end'")
+        rows.append(Instrument(parts[0].strip(), _day(parts[1], where), _day(parts[2], where)))
+    return rows
+
+
+def feature_file(root: Path, symbol: str, field: str) -> Path:
+    """``features/<symbol lower-cased>/<field>.day.bin``, for a symbol and field of the strict shapes only."""
+    if not _SYMBOL_RE.fullmatch(symbol):
+        raise QlibFolderError(f"{symbol!r} is not an instrument symbol")
+    if not _FIELD_RE.fullmatch(field):
+        raise QlibFolderError(f"{field!r} is not a field name")
+    features = root / "features"
+    path = features / symbol.lower() / f"{field}.{FREQ}.bin"
+    if path.parent.parent != features:  # the pattern already makes it so; a second lock on the same door
+        raise QlibFolderError(f"{symbol!r} is not an instrument symbol")
+    return path
+
+
+def read_feature(root: Path, symbol: str, field: str, first: int, stop: int) -> np.ndarray | None:
+    """One field of one instrument for calendar indexes ``first`` to ``stop - 1``, as float32 (NaN where the file
+    holds no value); None when the instrument has no file for the field. Reads only that slice of the file."""
+    path = feature_file(root, symbol, field)
+    out = np.full(max(stop - first, 0), np.nan, dtype="<f4")
+    try:
+        with path.open("rb") as fh:
+            head = np.frombuffer(fh.read(4), dtype="<f4")
+            if head.size != 1 or not np.isfinite(head[0]) or head[0] < 0:
+                raise QlibFolderError(f"features/{symbol.lower()}/{field}.{FREQ}.bin has no start index")
+            start = int(head[0])
+            count = (path.stat().st_size - 4) // 4
+            lo, hi = max(first, start), min(stop, start + count)
+            if lo < hi:
+                fh.seek(4 * (1 + lo - start))
+                values = np.frombuffer(fh.read(4 * (hi - lo)), dtype="<f4")
+                out[lo - first:lo - first + values.size] = values
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise QlibFolderError(f"features/{symbol.lower()}/{field}.{FREQ}.bin cannot be read ({exc.strerror})") from exc
+    return out
+
+
+def calendar_slice(days: list[date], start: date | None, end: date | None) -> tuple[int, int]:
+    """Indexes ``first, stop`` of the calendar days from ``start`` to ``end`` (both included; open when None)."""
+    first = 0 if start is None else bisect.bisect_left(days, start)
+    stop = len(days) if end is None else bisect.bisect_right(days, end)
+    return first, max(first, stop)
 
 
 def content_hash(root: Path) -> str:

@@ -280,7 +280,17 @@ KWARG_RULES: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], str]]]
 
 
 class ConfigError(ValueError):
-    """A workflow config is refused; the message is a human reason, fit for a 4xx response."""
+    """A workflow config is refused; the message is a human reason, fit for a 4xx response.
+
+    ``path`` is the dotted path of the refused value (list items by index: ``task.record.0.class``) where the vetting
+    knows it, ``at_key`` says the key itself is refused rather than its value; ``line`` and ``column`` (1-based) are
+    where the YAML parser stopped, for text that is not valid YAML. :func:`error_position` finds the rest in the text.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, at_key: bool = False, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.path, self.at_key, self.line, self.column = path, at_key, line, column
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -296,9 +306,9 @@ def load_config(text: str) -> dict[str, Any]:
     try:
         config = yaml.safe_load(text)
     except yaml.constructor.ConstructorError as e:
-        raise ConfigError(_yaml_error_message(e)) from None
+        raise ConfigError(_yaml_error_message(e), line=_line(e), column=_column(e)) from None
     except yaml.YAMLError as e:
-        raise ConfigError(f"invalid YAML: {_one_line(str(e))}") from None
+        raise ConfigError(f"invalid YAML: {_one_line(str(e))}", line=_line(e), column=_column(e)) from None
     except RecursionError:
         raise ConfigError("invalid YAML: nested too deeply") from None
     if config is None:
@@ -308,6 +318,21 @@ def load_config(text: str) -> dict[str, Any]:
     _check_size(config)
     _check_structure(config)
     return config
+
+
+def _mark(e: yaml.YAMLError) -> Any:
+    """Where the parser stopped, when it says."""
+    return getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+
+
+def _line(e: yaml.YAMLError) -> int | None:
+    mark = _mark(e)
+    return None if mark is None else int(mark.line) + 1
+
+
+def _column(e: yaml.YAMLError) -> int | None:
+    mark = _mark(e)
+    return None if mark is None else int(mark.column) + 1
 
 
 def _yaml_error_message(e: yaml.constructor.ConstructorError) -> str:
@@ -352,12 +377,12 @@ def _check_size(config: Any) -> None:
 def _check_structure(config: dict[str, Any]) -> None:
     task = config.get("task")
     if task is None:
-        raise ConfigError("task is missing")
+        raise ConfigError("task is missing", path="task")
     if not isinstance(task, dict):
-        raise ConfigError(f"task must be a mapping, not a {_type_name(task)}")
+        raise ConfigError(f"task must be a mapping, not a {_type_name(task)}", path="task")
     for key in ("model", "dataset"):
         if task.get(key) is None:
-            raise ConfigError(f"task.{key} is missing")
+            raise ConfigError(f"task.{key} is missing", path=f"task.{key}")
 
 
 # -------------------------------------------------------------------------------------------- overrides
@@ -378,7 +403,8 @@ def apply_overrides(config: dict[str, Any], overrides: dict[str, Any]) -> dict[s
 
 def _set_path(config: dict[str, Any], path: str, value: Any) -> None:
     if not isinstance(path, str) or not path or any(p == "" for p in path.split(".")):
-        raise ConfigError(f"override path {path!r} is not a dotted path like task.model.kwargs.learning_rate")
+        raise ConfigError(f"override path {path!r} is not a dotted path like task.model.kwargs.learning_rate",
+                          path=path if isinstance(path, str) else None)
     parts = path.split(".")
     node: Any = config
     for i, part in enumerate(parts):
@@ -393,16 +419,17 @@ def _set_path(config: dict[str, Any], path: str, value: Any) -> None:
                 node = node[part]
         elif isinstance(node, list):
             if not part.isdigit():
-                raise ConfigError(f"override {path}: {here} is a list, so {part!r} must be an index")
+                raise ConfigError(f"override {path}: {here} is a list, so {part!r} must be an index", path=path)
             index = int(part)
             if index >= len(node):
-                raise ConfigError(f"override {path}: {here} has {len(node)} items, there is no item {index}")
+                raise ConfigError(f"override {path}: {here} has {len(node)} items, there is no item {index}",
+                                  path=path)
             if last:
                 node[index] = value
             else:
                 node = node[index]
         else:
-            raise ConfigError(f"override {path}: {here} is a {_type_name(node)}, not a mapping or list")
+            raise ConfigError(f"override {path}: {here} is a {_type_name(node)}, not a mapping or list", path=path)
 
 
 # ---------------------------------------------------------------------------------------------- vetting
@@ -438,11 +465,16 @@ def validate_config(config: dict[str, Any]) -> None:
     _check_size(config)
     for key, reason in FORBIDDEN_TOP_LEVEL.items():
         if key in config:
-            raise ConfigError(f"{key} is not allowed: {reason}")
+            raise ConfigError(f"{key} is not allowed: {reason}", path=key, at_key=True)
     _check_structure(config)
     _check_qlib_init(config.get("qlib_init"))
     for path, parent_key, key, value in _walk(config, ""):
-        _check_node(path, parent_key, key, value)
+        try:
+            _check_node(path, parent_key, key, value)
+        except ConfigError as e:
+            if e.path is None:
+                e.path = path
+            raise
 
 
 def _walk(node: Any, path: str, parent_key: Any = None) -> Iterator[tuple[str, Any, Any, Any]]:
@@ -468,30 +500,30 @@ def _check_qlib_init(qlib_init: Any) -> None:
     if qlib_init is None:
         return
     if not isinstance(qlib_init, dict):
-        raise ConfigError(f"qlib_init must be a mapping, not a {_type_name(qlib_init)}")
+        raise ConfigError(f"qlib_init must be a mapping, not a {_type_name(qlib_init)}", path="qlib_init")
     for key, value in qlib_init.items():
+        where = f"qlib_init.{key}"
         if key not in QLIB_INIT_KEYS:
             allowed = ", ".join(sorted(QLIB_INIT_KEYS))
-            raise ConfigError(f"qlib_init.{key} is not allowed: qlib_init may only set {allowed}")
-        where = f"qlib_init.{key}"
+            raise ConfigError(f"{where} is not allowed: qlib_init may only set {allowed}", path=where, at_key=True)
         if key == "region" and value not in REGIONS:
-            raise ConfigError(f"{where} must be one of {', '.join(sorted(REGIONS))}")
+            raise ConfigError(f"{where} must be one of {', '.join(sorted(REGIONS))}", path=where)
         if key == "kernels" and not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 256):
-            raise ConfigError(f"{where} must be a whole number from 1 to 256")
+            raise ConfigError(f"{where} must be a whole number from 1 to 256", path=where)
         if key == "maxtasksperchild" and not (value is None or (isinstance(value, int) and value >= 1)):
-            raise ConfigError(f"{where} must be a positive whole number or null")
+            raise ConfigError(f"{where} must be a positive whole number or null", path=where)
         if key == "joblib_backend" and value not in JOBLIB_BACKENDS:
-            raise ConfigError(f"{where} must be one of {', '.join(sorted(JOBLIB_BACKENDS))}")
+            raise ConfigError(f"{where} must be one of {', '.join(sorted(JOBLIB_BACKENDS))}", path=where)
         if key == "logging_level" and not (
             (isinstance(value, int) and not isinstance(value, bool))
             or (isinstance(value, str) and value.upper() in LOGGING_LEVELS)
         ):
-            raise ConfigError(f"{where} must be a logging level such as INFO or 20")
+            raise ConfigError(f"{where} must be a logging level such as INFO or 20", path=where)
 
 
 def _check_node(path: str, parent_key: Any, key: Any, value: Any) -> None:
     if isinstance(key, str) and "__" in key:
-        raise ConfigError(f"{path}: keys with '__' are not allowed")
+        raise ConfigError(f"{path}: keys with '__' are not allowed", path=path, at_key=True)
     slot = LIST_SLOTS.get(parent_key) if isinstance(key, int) else SLOTS.get(key)
     if isinstance(value, dict):
         _check_callable_spec(path, value, slot or ANYWHERE)
@@ -514,10 +546,10 @@ def _check_callable_spec(path: str, spec: dict[str, Any], slot: Slot) -> None:
         # Qlib executes a module_path ending in .py as a file (qlib.utils.mod.get_module_by_module_path).
         if not (isinstance(value, str) and _DOTTED_IDENTIFIER.fullmatch(value)) or value.lower().endswith(".py"):
             raise ConfigError(
-                f"{where} {value!r} is not allowed: it must be a dotted Python module name, not a file path"
+                f"{where} {value!r} is not allowed: it must be a dotted Python module name, not a file path", path=where
             )
         if not is_allowed_module(value, slot):
-            raise ConfigError(f"{where} {value!r} is not allowed: {_accepts(slot)}")
+            raise ConfigError(f"{where} {value!r} is not allowed: {_accepts(slot)}", path=where)
         module_path = value
     pairs = []
     for key in ("class", "func"):
@@ -526,37 +558,39 @@ def _check_callable_spec(path: str, spec: dict[str, Any], slot: Slot) -> None:
         where = f"{path}.{key}"
         name = spec[key]
         if not isinstance(name, str) or not _DOTTED_IDENTIFIER.fullmatch(name):
-            raise ConfigError(f"{where} {name!r} is not allowed: it must be a class or function name")
+            raise ConfigError(f"{where} {name!r} is not allowed: it must be a class or function name", path=where)
         pairs.append(_check_class(where, name, module_path, slot))
     kwargs = spec.get("kwargs")
     if not pairs or kwargs is None:
         return
     if not isinstance(kwargs, dict):
-        raise ConfigError(f"{path}.kwargs must be a mapping, not a {_type_name(kwargs)}")
+        raise ConfigError(f"{path}.kwargs must be a mapping, not a {_type_name(kwargs)}", path=f"{path}.kwargs")
     for pair in pairs:
         for key, (fine, reason) in KWARG_RULES.get(pair, {}).items():
             if key in kwargs and not fine(kwargs[key]):
-                raise ConfigError(f"{path}.kwargs.{key} {_one_line(repr(kwargs[key]), 80)} is not allowed: {reason}")
+                raise ConfigError(f"{path}.kwargs.{key} {_one_line(repr(kwargs[key]), 80)} is not allowed: {reason}",
+                                  path=f"{path}.kwargs.{key}")
 
 
 def _check_class(where: str, name: str, module_path: str | None, slot: Slot) -> tuple[str, str]:
     """Resolve ``name`` as Qlib would at ``slot`` (dotted module, else module_path, else its default); vet the pair."""
     if not slot.classes:
-        raise ConfigError(f"{where} {name!r} is not allowed: {_accepts(slot)}")
+        raise ConfigError(f"{where} {name!r} is not allowed: {_accepts(slot)}", path=where)
     module, _, attr = name.rpartition(".")
     module = module or module_path or slot.default_module or ""
     if not module:
         example = min(f"{m}.{c}" for m, names in slot.classes.items() for c in names)
         raise ConfigError(
             f"{where} {name!r} is not allowed: {slot.title} must name its module (module_path, or a dotted name such "
-            f"as {example})"
+            f"as {example})", path=where
         )
     classes = slot.classes.get(module)
     if classes is None:
-        raise ConfigError(f"{where} {name!r} is not allowed: {_accepts(slot)}")
+        raise ConfigError(f"{where} {name!r} is not allowed: {_accepts(slot)}", path=where)
     if attr not in classes:
         raise ConfigError(
-            f"{where} {name!r} is not allowed: {slot.title} from {module} may only be {', '.join(sorted(classes))}"
+            f"{where} {name!r} is not allowed: {slot.title} from {module} may only be {', '.join(sorted(classes))}",
+            path=where,
         )
     return module, attr
 
@@ -620,6 +654,91 @@ def _check_expression(path: str, value: str) -> None:
                 f"{path} {_one_line(value, 80)!r} is not allowed: {name!r} is not a Qlib expression operator"
             )
         pos = m.end()
+
+
+def vet(text: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    """What a job's config goes through before it runs: load, apply the overrides, vet; the config as it will run."""
+    config = apply_overrides(load_config(text), overrides)
+    validate_config(config)
+    return config
+
+
+# -------------------------------------------------------------------------------------------- positions
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def error_position(text: str, error: ConfigError, overrides: Mapping[str, Any] | None = None) -> tuple[int | None,
+                                                                                                       int | None]:
+    """The 1-based (line, column) of a refusal in ``text``: where the parser stopped, else where the refused path is
+    written; (None, None) when the text does not hold it (a missing key, a value an override set or would set)."""
+    if error.line is not None:
+        return error.line, error.column
+    path = error.path
+    if path is None or any(path == o or path.startswith(f"{o}.") for o in (overrides or {})):
+        return None, None
+    return position_of(text, path, key=error.at_key)
+
+
+def position_of(text: str, path: str, *, key: bool = False) -> tuple[int | None, int | None]:
+    """The 1-based (line, column) where the value at dotted ``path`` is written in YAML ``text`` (its key when ``key``,
+    or when the value is a mapping or a list); follows list indexes and ``<<`` merge keys. A value reached through an
+    alias is where its anchor defines it. (None, None) when the path is not in the text."""
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None, None
+    key_node: yaml.Node | None = None
+    for part in path.split("."):
+        found = _child(node, part, set())
+        if found is None:
+            return None, None
+        key_node, node = found
+    assert node is not None
+    use_key = key_node is not None and (key or isinstance(node, (yaml.MappingNode, yaml.SequenceNode)))
+    mark = (key_node if use_key and key_node is not None else node).start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _child(node: yaml.Node | None, part: str, seen: set[int]) -> tuple[yaml.Node | None, yaml.Node] | None:
+    """(key node, value node) of ``part`` under ``node`` as the safe loader builds it: the last of repeated keys,
+    explicit keys before merged ones, a later ``<<`` before an earlier one, the first mapping of a merged list first."""
+    if node is None or id(node) in seen:
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.SequenceNode):
+        if part.isdigit() and int(part) < len(node.value):
+            return None, node.value[int(part)]
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found: tuple[yaml.Node | None, yaml.Node] | None = None
+    merges: list[yaml.Node] = []
+    for k, v in node.value:
+        if k.tag == _MERGE_TAG:
+            merges.append(v)
+        elif _key_text(k) == part:
+            found = (k, v)
+    if found is not None:
+        return found
+    for merged in reversed(merges):
+        for source in merged.value if isinstance(merged, yaml.SequenceNode) else [merged]:
+            found = _child(source, part, seen)
+            if found is not None:
+                return found
+    return None
+
+
+def _key_text(node: yaml.Node) -> str | None:
+    """A mapping key as the vetting writes it in a path: ``str()`` of what the safe loader makes of it."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    try:
+        return str(yaml.constructor.SafeConstructor().construct_object(node))
+    except (yaml.YAMLError, ValueError, TypeError):
+        return str(node.value)
 
 
 # -------------------------------------------------------------------------------------------- preparing

@@ -82,6 +82,12 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform) -> None:
     assert re.search(r"2\D+\d+", report["editor_error"]) and "os.system" in report["editor_error"], report
     assert report["submit_disabled_on_error"] is True
 
+    # no polling storms: the Overview refreshes at most once a second, not at all in a hidden tab; the job page
+    # takes its state from the WebSocket
+    assert 0 < report["idle_requests_8s"] <= 8, report["idle_requests_8s"]
+    assert report["hidden_requests_8s"] == 0, report["hidden_requests_8s"]
+    live = report["job_requests_while_live"]
+    assert live["requests"] <= live["seconds"], live
     # the job: submitted by the researcher on the dataset, succeeded; its lines arrived live
     with p.client() as c:
         job = c.get(f"/api/train/{report['job_id']}").json()

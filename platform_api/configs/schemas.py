@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,3 +29,23 @@ class ConfigRead(BaseModel):
 
 class ConfigDetail(ConfigRead):
     text: str
+
+
+class ConfigCheckRequest(JsonBody):
+    """A workflow config to vet as a job submitted with it would be, without storing or running anything."""
+
+    text: str = Field(max_length=MAX_CONFIG, description="qrun-format YAML.")
+    overrides: dict[str, Any] = Field(default_factory=dict, max_length=200,
+                                      description="Dotted-path overrides, as a job takes them.")
+
+
+class ConfigIssue(BaseModel):
+    message: str = Field(description="Why the config is refused.")
+    line: int | None = Field(description="1-based line in ``text``; null when the text does not hold it.")
+    column: int | None = Field(description="1-based column in ``text``; null when the text does not hold it.")
+    path: str | None = Field(description="Dotted path of the refused key or value (list items by index), if known.")
+
+
+class ConfigCheck(BaseModel):
+    valid: bool
+    errors: list[ConfigIssue] = Field(description="Empty when valid; the vetting stops at the first refusal.")

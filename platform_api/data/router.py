@@ -1,26 +1,46 @@
 """HTTP routes of the data domain: dataset versions (list, read, register a server folder, generate a synthetic
-market as a job), and a version's files as a tar stream for workers on other hosts."""
+market as a job, browse its instruments, calendar and bars), and a version's files as a tar stream for workers on
+other hosts."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
+from pydantic import BeforeValidator
 
+from platform_api.data import browse, service
 from platform_api.data import repository as repo
-from platform_api.data import service
-from platform_api.data.schemas import DatasetCreate, DatasetRead
+from platform_api.data.schemas import BarsRead, CalendarRead, DatasetCreate, DatasetRead, InstrumentRead
+from platform_api.db import MAX_ID
 from platform_api.deps import CurrentUser, ResearcherUser, RowId, SessionDep, SettingsDep, TrainerAuth
 from platform_api.domain_errors import Gone
 from platform_api.errors import AUTHED, problems
 from platform_api.jobs.schemas import JobRead
 from platform_api.jobs.submit import submit_market, to_read
-from qlp_core.protocol import UPLOAD_HASH_HEADER, MarketPayload
-from qlp_core.qlib_data import tar_stream
+from qlp_core.protocol import NAME, UPLOAD_HASH_HEADER, MarketPayload
+from qlp_core.qlib_data import SYMBOL_PATTERN, tar_stream
 
 router = APIRouter(prefix="/api/data", tags=["data"])
 internal = APIRouter(prefix="/api/internal/datasets", tags=["trainer protocol"], include_in_schema=False)
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _iso_day(value: Any) -> Any:
+    """A day as the schema states it (YYYY-MM-DD): pydantic alone also takes ``0.0`` or a Unix time for a date."""
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise ValueError("must be a day as YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
+Start = Annotated[Day | None, Query(description="First day (included), YYYY-MM-DD; open when left out.")]
+End = Annotated[Day | None, Query(description="Last day (included), YYYY-MM-DD; open when left out.")]
 
 
 @router.get("/datasets", response_model=list[DatasetRead], responses=problems(*AUTHED))
@@ -51,6 +71,47 @@ def generate_dataset(body: MarketPayload, user: ResearcherUser, session: Session
 @router.get("/datasets/{dataset_id}", response_model=DatasetRead, responses=problems(*AUTHED, 404))
 def get_dataset(dataset_id: RowId, _: CurrentUser, session: SessionDep) -> DatasetRead:
     return DatasetRead.model_validate(service.get_or_404(session, dataset_id))
+
+
+@router.get("/datasets/{dataset_id}/instruments", response_model=list[InstrumentRead],
+            responses=problems(*AUTHED, 404, 410))
+def list_instruments(
+    dataset_id: RowId,
+    _: CurrentUser,
+    session: SessionDep,
+    market: Annotated[str, Query(pattern=NAME, description="One of the version's markets.")] = "all",
+    q: Annotated[str | None, Query(max_length=64, description="Symbol prefix, any case.")] = None,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> list[InstrumentRead]:
+    """The instruments of one market of a dataset version, as its instrument list holds them (file order)."""
+    return browse.instruments(service.get_or_404(session, dataset_id), market, q, limit, offset)
+
+
+@router.get("/datasets/{dataset_id}/calendar", response_model=CalendarRead, responses=problems(*AUTHED, 404, 410))
+def get_calendar(dataset_id: RowId, _: CurrentUser, session: SessionDep, start: Start = None,
+                 end: End = None) -> CalendarRead:
+    """The version's trading days from ``start`` to ``end``; 422 when start is after end."""
+    return browse.calendar(service.get_or_404(session, dataset_id), start, end)
+
+
+@router.get("/datasets/{dataset_id}/bars", response_model=BarsRead, responses=problems(*AUTHED, 404, 410))
+def get_bars(
+    dataset_id: RowId,
+    _: CurrentUser,
+    session: SessionDep,
+    symbol: Annotated[str, Query(max_length=64, pattern=SYMBOL_PATTERN,
+                                 description="An instrument of one of the version's markets (any case).")],
+    start: Start = None,
+    end: End = None,
+    adjust: Annotated[browse.Adjust, Query(description=(
+        "adjusted: as Qlib stores them (prices × factor, volume ÷ factor); raw: prices ÷ factor, volume × factor."
+    ))] = "adjusted",
+) -> BarsRead:
+    """Daily open, high, low, close, volume and factor of one instrument, within its listing. Without ``start`` the
+    last 5,000 trading days to ``end``; a window of more than 5,000 bars is refused (422): narrow it. 404 for an
+    instrument the version does not list, 410 when its files are gone."""
+    return browse.bars(service.get_or_404(session, dataset_id), symbol, start, end, adjust)
 
 
 @internal.get("/{dataset_id}/archive")

@@ -42,3 +42,29 @@ class DatasetRead(BaseModel):
     description: str
     created_by: int | None
     created_at: datetime
+
+
+class InstrumentRead(BaseModel):
+    symbol: str
+    start: date = Field(description="First day listed.")
+    end: date = Field(description="Last day listed.")
+
+
+class CalendarRead(BaseModel):
+    dates: list[date] = Field(description="Trading days of the dataset's calendar, oldest first.")
+
+
+class BarsRead(BaseModel):
+    """Daily bars of one instrument: every list has one entry per date; null where the data holds no value."""
+
+    symbol: str
+    adjust: Literal["adjusted", "raw"] = Field(description=(
+        "adjusted: as Qlib stores them (prices × factor, volume ÷ factor); raw: as traded (prices ÷ factor, "
+        "volume × factor)."))
+    dates: list[date]
+    open: list[float | None]
+    high: list[float | None]
+    low: list[float | None]
+    close: list[float | None]
+    volume: list[float | None]
+    factor: list[float | None] = Field(description="Qlib's adjustment factor: adjusted price ÷ raw price.")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from platform_api.jobs.models import Job, JobLog, JobState, Worker
@@ -15,16 +16,32 @@ def get(session: Session, job_id: int) -> Job | None:
     return session.get(Job, job_id)
 
 
-def list_jobs(session: Session, *, state: str | None, user_id: int | None, limit: int, offset: int,
-              kind: str | None = None) -> list[Job]:
-    q = select(Job).order_by(Job.id.desc()).limit(limit).offset(offset)
-    if state:
-        q = q.where(Job.state == state)
+def _job_filter(q: Select[Any], *, states: Sequence[str], kind: str | None, user_id: int | None,
+                name_contains: str | None) -> Select[Any]:
+    if states:
+        q = q.where(Job.state.in_(states))
     if kind:
         q = q.where(Job.kind == kind)
     if user_id is not None:
         q = q.where(Job.user_id == user_id)
-    return list(session.scalars(q))
+    if name_contains:
+        q = q.where(func.lower(Job.name).contains(name_contains.lower(), autoescape=True))
+    return q
+
+
+def list_jobs(session: Session, *, states: Sequence[str] = (), user_id: int | None = None, limit: int, offset: int,
+              kind: str | None = None, name_contains: str | None = None) -> list[Job]:
+    """Jobs matching every filter given (any of ``states``; ``name_contains`` any case), newest first."""
+    q = _job_filter(select(Job), states=states, kind=kind, user_id=user_id, name_contains=name_contains)
+    return list(session.scalars(q.order_by(Job.id.desc()).limit(limit).offset(offset)))
+
+
+def count_jobs(session: Session, *, states: Sequence[str] = (), user_id: int | None = None, kind: str | None = None,
+               name_contains: str | None = None) -> int:
+    """How many jobs :func:`list_jobs` would page through with these filters."""
+    q = _job_filter(select(func.count()).select_from(Job), states=states, kind=kind, user_id=user_id,
+                    name_contains=name_contains)
+    return int(session.scalar(q) or 0)
 
 
 def add(session: Session, job: Job) -> Job:

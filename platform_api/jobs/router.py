@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal, get_args
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from platform_api.deps import MAX_ID, CurrentUser, ResearcherUser, RowId, SessionDep, SettingsDep
 from platform_api.errors import AUTHED, problems
@@ -15,6 +16,9 @@ from platform_api.jobs.schemas import JobDetail, JobRead, LogPage, TrainRequest,
 from qlp_core.protocol import LogLine
 
 router = APIRouter(prefix="/api/train", tags=["jobs"])
+TOTAL_COUNT = "X-Total-Count"
+StateName = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+assert set(get_args(StateName)) == set(JobState.ALL), "StateName must list JobState.ALL"
 workers_router = APIRouter(prefix="/api/workers", tags=["workers"])
 
 
@@ -23,19 +27,27 @@ def submit(body: TrainRequest, user: ResearcherUser, session: SessionDep, settin
     return service.to_read(settings, service.submit(session, settings, user, body))
 
 
-@router.get("", response_model=list[JobRead], responses=problems(*AUTHED))
+@router.get("", response_model=list[JobRead], responses={
+    200: {"description": "A page of the matching jobs, newest first", "headers": {TOTAL_COUNT: {
+        "description": "How many jobs match the filters, on every page", "schema": {"type": "integer"}}}},
+    **problems(*AUTHED)})
 def list_jobs(
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
-    state: str | None = Query(None, pattern="^(" + "|".join(JobState.ALL) + ")$"),
+    response: Response,
+    state: Annotated[list[StateName] | None, Query(
+        max_length=16, description="Any of these states; repeat it: ?state=queued&state=running")] = None,
     kind: str | None = Query(None, pattern="^(" + "|".join(JobKind.ALL) + ")$"),
     mine: bool = False,
+    q: Annotated[str | None, Query(max_length=128, description="Part of the job's name, any case.")] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> list[JobRead]:
-    jobs = repo.list_jobs(session, state=state, kind=kind, user_id=user.id if mine else None, limit=limit,
-                          offset=offset)
+    filters: dict[str, Any] = {"states": sorted(set(state or ())), "kind": kind,
+                               "user_id": user.id if mine else None, "name_contains": q}
+    response.headers[TOTAL_COUNT] = str(repo.count_jobs(session, **filters))
+    jobs = repo.list_jobs(session, limit=limit, offset=offset, **filters)
     return [service.to_read(settings, j) for j in jobs]
 
 
