@@ -19,7 +19,7 @@ from platform_api.jobs.models import Job, JobKind, JobState
 from platform_api.jobs.schemas import JobRead, TrainRequest
 from qlp_core.protocol import MarketPayload, ProbePayload
 from qlp_core.settings import Settings
-from qlp_core.workflow_config import ConfigError, apply_overrides, config_hash, load_config, validate_config
+from qlp_core.workflow_config import ConfigError, config_hash, vet
 
 DEFAULT_EXPERIMENT = "qlp-workflows"
 
@@ -39,11 +39,9 @@ def to_read(settings: Settings, job: Job, model: type[JobRead] = JobRead) -> Job
 def vet_config(text: str, overrides: dict[str, Any]) -> dict[str, Any]:
     """Parse and vet a config as the runner will see it; a bad one is refused with the reason."""
     try:
-        config = apply_overrides(load_config(text), overrides)
-        validate_config(config)
+        return vet(text, overrides)
     except ConfigError as exc:
         raise Refused(f"config refused: {exc}") from exc
-    return config
 
 
 def _queue(session: Session, settings: Settings, job: Job) -> Job:
