@@ -23,6 +23,7 @@ from platform_api.db import configure_pool, prepare_database
 from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers, operation_id
+from platform_api.experiments.router import router as experiments_router
 from platform_api.jobs.bus import EventBus, channel_for
 from platform_api.jobs.protocol_router import internal as internal_router
 from platform_api.jobs.reaper import run_reaper
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     # the dashboard's page fallback comes last: every other route wins over it
     for r in (system_router, auth_router, session_router, login_router, data_router, configs_router, jobs_router,
-              workers_router, internal_router, data_internal_router, ws_router, door_router, spa_router):
+              workers_router, experiments_router, internal_router, data_internal_router, ws_router, door_router,
+              spa_router):
         app.include_router(r)
     return app

@@ -110,6 +110,9 @@ def test_demo_command_end_to_end(platform: RunningPlatform) -> None:
         assert path in arts, (path, sorted(arts))
     local = Path(client.download_artifacts(run.info.run_id, "exports/metrics.json"))
     assert json.loads(local.read_text())["Rank IC"] == pytest.approx(run.data.metrics["Rank IC"])
+    with platform.client() as c:  # the dashboard's curves of the run, through the API
+        series = c.get(f"/api/experiments/runs/{run.info.run_id}/series").json()
+    assert len(series["dates"]) > 100 and any(v is not None for v in series["cum_excess_return_with_cost"]), series
 
 
 def test_benchmark_yaml_via_cli_and_api(platform: RunningPlatform) -> None:

@@ -169,6 +169,7 @@ def test_demo_workflow_runs_and_is_logged(tmp_path: Path, market: Path) -> None:
         "exports/portfolio_analysis/port_analysis_1day.json",
         "exports/portfolio_analysis/indicator_analysis_1day.json",
         "exports/metrics.json",
+        "exports/series.json",
         "model/lightgbm.txt",
         "pred.pkl",  # Qlib's own pickles are still there, beside the safe copies
         "params.pkl",
@@ -193,6 +194,11 @@ def test_demo_workflow_runs_and_is_logged(tmp_path: Path, market: Path) -> None:
     )
     indicators = json.loads((local / "exports" / "portfolio_analysis" / "indicator_analysis_1day.json").read_text())
     assert set(indicators) == {"ffr", "pa", "pos"}
+    series = json.loads((local / "exports" / "series.json").read_text())  # the dashboard's curves, plain JSON
+    assert series["report"]["dates"] == [d.strftime("%Y-%m-%d") for d in report["datetime"]]
+    assert series["report"]["return"] == pytest.approx(list(report["return"]))
+    assert series["ic"]["dates"] == [d.strftime("%Y-%m-%d") for d in ic["datetime"]]
+    assert series["ic"]["ic"] == pytest.approx(list(ic["ic"])) and len(series["ic"]["rank_ic"]) == len(ic)
     exported = json.loads((local / "exports" / "metrics.json").read_text())
     assert exported["IC"] == pytest.approx(metrics["IC"])
 

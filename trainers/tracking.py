@@ -15,6 +15,7 @@ import yaml
 from qlp_core.protocol import WorkflowPayload
 from qlp_core.workflow_config import config_hash, flatten_params
 from trainers.exports import is_pandas, jsonable_number, lightgbm_booster, write_exports
+from trainers.series import series_export
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
@@ -128,13 +129,17 @@ def finite_metrics(metrics: dict[str, float]) -> dict[str, float]:
 def log_exports(
     client: MlflowClient, run_id: str, objects: dict[str, Any], model: Any, metrics: dict[str, Any]
 ) -> list[str]:
-    """Write and log exports/ (Parquet, JSON, metrics.json) and model/lightgbm.txt in one upload."""
+    """Write and log exports/ (Parquet, JSON, metrics.json, series.json) and model/lightgbm.txt in one upload."""
     with tempfile.TemporaryDirectory(prefix="qlp-exports-") as tmp:
         root = Path(tmp)
         written = [f"exports/{p}" for p in write_exports(objects, root / "exports")]
         jsonable = {k: jsonable_number(v) for k, v in metrics.items()}  # NaN/inf as null
         (root / "exports" / "metrics.json").write_text(json.dumps(jsonable, indent=2, allow_nan=False))
         written.append("exports/metrics.json")
+        series = series_export(objects)
+        if series is not None:  # the dashboard's curves: daily returns and IC as plain JSON
+            (root / "exports" / "series.json").write_text(json.dumps(series, separators=(",", ":"), allow_nan=False))
+            written.append("exports/series.json")
         booster = lightgbm_booster(model)
         if booster is not None:
             (root / "model").mkdir()

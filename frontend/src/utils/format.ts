@@ -67,9 +67,10 @@ export function signClass(v: number | null | undefined): string {
   return d === 'flat' ? '' : `qlp-${d}`
 }
 
-/** Lower is better for these metrics when marking the best of several runs. */
+/** Lower is better for these metrics when marking the best of several runs: spreads and training losses. */
 export function lowerIsBetter(key: string): boolean {
-  return key.toLowerCase().endsWith('.std')
+  const k = key.toLowerCase()
+  return k.endsWith('.std') || k.startsWith('l1.') || k.startsWith('l2.') || k.includes('loss')
 }
 
 export function bytes(n: number | null | undefined): string {
