@@ -89,7 +89,7 @@ try {
 
   // ---- submit the demo workflow from the editor
   await page.goto(`${base}/training`);
-  const editor = page.locator('[data-testid="config-editor"] .cm-content');
+  const editor = page.locator('[data-testid="yaml-editor"] .cm-content');
   await editor.waitFor();
   await editor.click();
   await page.keyboard.press("Control+A");
