@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
+import psutil
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             bus = EventBus(settings.events_redis_url, channel_for(settings.db.url))
             bus.start()
         app.state.mlflow_client = make_client(settings)
+        psutil.cpu_percent(interval=None)  # the first reading is always 0.0: take it now, not on the first /status
         log.info("API ready (mode=%s)", settings.mode)
         try:
             yield

@@ -72,6 +72,7 @@ class TokenCreate(JsonBody):
 class TokenRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
+    user_id: int = Field(description="The token's owner (admins listing every user's tokens see whose it is).")
     name: str
     prefix: str
     scope: Scope

@@ -18,6 +18,7 @@ export default {
   },
   tokens: {
     title: 'API tokens',
+    owner: 'Owner',
     allUsers: "Every user's",
     create: 'New token',
     none: 'No tokens',

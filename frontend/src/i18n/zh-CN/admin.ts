@@ -18,6 +18,7 @@ export default {
   },
   tokens: {
     title: 'API 令牌',
+    owner: '所有者',
     allUsers: '所有用户的令牌',
     create: '新建令牌',
     none: '暂无令牌',
