@@ -42,7 +42,8 @@ EXAMPLES = int(os.environ.get("QLP_CONTRACT_EXAMPLES", "15"))
 ROLES = ("viewer", "researcher", "admin")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Writes a viewer may make: its own sessions and its own (read-scoped) tokens, nothing of the platform's.
-SELF_SERVICE = frozenset({"auth_login", "auth_refresh", "auth_logout", "auth_create_token", "auth_revoke_token"})
+SELF_SERVICE = frozenset({"auth_login", "auth_refresh", "auth_logout", "auth_create_token", "auth_revoke_token",
+                          "auth_create_session", "auth_end_session"})
 USER_ADMIN = frozenset({"auth_create_user", "auth_update_user"})
 CHECKS = [
     not_a_server_error,
