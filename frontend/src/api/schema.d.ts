@@ -226,6 +226,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/configs/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate Config
+         * @description Vet a qrun workflow config and overrides exactly as submitting a job with them would (researcher or admin,
+         *     like submitting); stores and runs nothing. A refused config is a 200 with ``valid: false`` and where: the line and
+         *     column of a YAML syntax error, or of the refused key or value in the text (null when it is not in the text: a
+         *     missing key, a value that an override sets).
+         */
+        post: operations["configs_validate_config"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/data/datasets": {
         parameters: {
             query?: never;
@@ -264,6 +287,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/data/datasets/{dataset_id}/bars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bars
+         * @description Daily open, high, low, close, volume and factor of one instrument, within its listing. Without ``start`` the
+         *     last 5,000 trading days to ``end``; a window of more than 5,000 bars is refused (422): narrow it. 404 for an
+         *     instrument the version does not list, 410 when its files are gone.
+         */
+        get: operations["data_get_bars"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/datasets/{dataset_id}/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Calendar
+         * @description The version's trading days from ``start`` to ``end``; 422 when start is after end.
+         */
+        get: operations["data_get_calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/datasets/{dataset_id}/instruments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Instruments
+         * @description The instruments of one market of a dataset version, as its instrument list holds them (file order).
+         */
+        get: operations["data_list_instruments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/data/datasets/generate": {
         parameters: {
             query?: never;
@@ -279,6 +364,109 @@ export interface paths {
          *     the job has succeeded its ``dataset_id`` is the new version.
          */
         post: operations["data_generate_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Experiments
+         * @description Active MLflow experiments (the platform's hidden marker experiments left out).
+         */
+        get: operations["experiments_list_experiments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compare Runs
+         * @description Runs side by side: metrics, which run is best at each, and their curves on the union of their dates.
+         */
+        get: operations["experiments_compare_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Runs
+         * @description Runs, newest first unless sorted otherwise; filters combine (AND). 404 for an unknown experiment id; 422 also
+         *     for a tag value or user that MLflow's search cannot express exactly (both kinds of quotes, a trailing backslash,
+         *     control characters) and for a page_token this API did not hand out.
+         */
+        get: operations["experiments_list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Run
+         * @description One run: its row, params, tags, artifact listing and the platform job that made it.
+         */
+        get: operations["experiments_get_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiments/runs/{run_id}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Series
+         * @description A run's daily curves (cumulative excess returns, drawdowns, turnover, IC and their 20-day means); 404 when
+         *     the run exported none.
+         */
+        get: operations["experiments_get_series"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -415,6 +603,104 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ArtifactEntry */
+        ArtifactEntry: {
+            /** File Size */
+            file_size: number | null;
+            /** Is Dir */
+            is_dir: boolean;
+            /** Path */
+            path: string;
+        };
+        /**
+         * BarsRead
+         * @description Daily bars of one instrument: every list has one entry per date; null where the data holds no value.
+         */
+        BarsRead: {
+            /**
+             * Adjust
+             * @description adjusted: as Qlib stores them (prices × factor, volume ÷ factor); raw: as traded (prices ÷ factor, volume × factor).
+             * @enum {string}
+             */
+            adjust: "adjusted" | "raw";
+            /** Close */
+            close: (number | null)[];
+            /** Dates */
+            dates: string[];
+            /**
+             * Factor
+             * @description Qlib's adjustment factor: adjusted price ÷ raw price.
+             */
+            factor: (number | null)[];
+            /** High */
+            high: (number | null)[];
+            /** Low */
+            low: (number | null)[];
+            /** Open */
+            open: (number | null)[];
+            /** Symbol */
+            symbol: string;
+            /** Volume */
+            volume: (number | null)[];
+        };
+        /** CalendarRead */
+        CalendarRead: {
+            /**
+             * Dates
+             * @description Trading days of the dataset's calendar, oldest first.
+             */
+            dates: string[];
+        };
+        /** Compare */
+        Compare: {
+            /**
+             * Best
+             * @description Metric -> run_id of the best value (lowest for *.std and losses such as l2.valid, else highest).
+             */
+            best: {
+                [key: string]: string;
+            };
+            /** Dates */
+            dates: string[];
+            /** Metric Keys */
+            metric_keys: string[];
+            /** Runs */
+            runs: components["schemas"]["CompareRun"][];
+        };
+        /** CompareRun */
+        CompareRun: {
+            run: components["schemas"]["RunRow"];
+            /** @description Aligned on the comparison's dates; all None without exported series. */
+            series: components["schemas"]["SeriesValues"];
+        };
+        /** ConfigCheck */
+        ConfigCheck: {
+            /**
+             * Errors
+             * @description Empty when valid; the vetting stops at the first refusal.
+             */
+            errors: components["schemas"]["ConfigIssue"][];
+            /** Valid */
+            valid: boolean;
+        };
+        /**
+         * ConfigCheckRequest
+         * @description A workflow config to vet as a job submitted with it would be, without storing or running anything.
+         */
+        ConfigCheckRequest: {
+            /**
+             * Overrides
+             * @description Dotted-path overrides, as a job takes them.
+             */
+            overrides?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Text
+             * @description qrun-format YAML.
+             */
+            text: string;
+        };
         /** ConfigCreate */
         ConfigCreate: {
             /**
@@ -446,6 +732,29 @@ export interface components {
             name: string;
             /** Text */
             text: string;
+        };
+        /** ConfigIssue */
+        ConfigIssue: {
+            /**
+             * Column
+             * @description 1-based column in ``text``; null when the text does not hold it.
+             */
+            column: number | null;
+            /**
+             * Line
+             * @description 1-based line in ``text``; null when the text does not hold it.
+             */
+            line: number | null;
+            /**
+             * Message
+             * @description Why the config is refused.
+             */
+            message: string;
+            /**
+             * Path
+             * @description Dotted path of the refused key or value (list items by index), if known.
+             */
+            path: string | null;
         };
         /** ConfigRead */
         ConfigRead: {
@@ -563,6 +872,23 @@ export interface components {
              */
             total: number;
         };
+        /** ExperimentRead */
+        ExperimentRead: {
+            /** Creation Time */
+            creation_time: string | null;
+            /** Experiment Id */
+            experiment_id: string;
+            /** Last Update Time */
+            last_update_time: string | null;
+            /** Lifecycle Stage */
+            lifecycle_stage: string;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags: {
+                [key: string]: string;
+            };
+        };
         /**
          * FolderSource
          * @description Register a Qlib data folder already on the server, below the configured import folder (admin only).
@@ -599,6 +925,23 @@ export interface components {
              */
             load_avg: number[];
             memory: components["schemas"]["Memory"];
+        };
+        /** InstrumentRead */
+        InstrumentRead: {
+            /**
+             * End
+             * Format: date
+             * @description Last day listed.
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             * @description First day listed.
+             */
+            start: string;
+            /** Symbol */
+            symbol: string;
         };
         /** JobCounts */
         JobCounts: {
@@ -912,6 +1255,149 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** RunDetail */
+        RunDetail: {
+            /** Artifacts */
+            artifacts: components["schemas"]["ArtifactEntry"][];
+            /**
+             * Artifacts Truncated
+             * @description The listing stopped at its bound; the run has more artifacts.
+             */
+            artifacts_truncated: boolean;
+            /** @description The platform job whose MLflow run this is, if any. */
+            job: components["schemas"]["JobRead"] | null;
+            /** Params */
+            params: {
+                [key: string]: string;
+            };
+            run: components["schemas"]["RunRow"];
+            /** Tags */
+            tags: {
+                [key: string]: string;
+            };
+        };
+        /** RunPage */
+        RunPage: {
+            /**
+             * Metric Keys
+             * @description The metrics on this page: Qlib's key metrics first, then the rest.
+             */
+            metric_keys: string[];
+            /** Next Page Token */
+            next_page_token: string | null;
+            /** Runs */
+            runs: components["schemas"]["RunRow"][];
+        };
+        /** RunRow */
+        RunRow: {
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** End Time */
+            end_time: string | null;
+            /** Experiment Id */
+            experiment_id: string;
+            /** Experiment Name */
+            experiment_name: string | null;
+            /** Job Id */
+            job_id: number | null;
+            /**
+             * Metrics
+             * @description The latest value of every finite metric, by Qlib's names.
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /**
+             * Mlflow Url
+             * @description The run in the MLflow UI, behind the platform's door.
+             */
+            mlflow_url: string;
+            /** Model Class */
+            model_class: string | null;
+            /** Run Id */
+            run_id: string;
+            /** Run Name */
+            run_name: string;
+            /** Start Time */
+            start_time: string | null;
+            /** Status */
+            status: string;
+            /** User */
+            user: string | null;
+        };
+        /** RunSeries */
+        RunSeries: {
+            /**
+             * Cum Excess Return
+             * @description Cumulative sum of return - bench.
+             */
+            cum_excess_return: (number | null)[];
+            /**
+             * Cum Excess Return With Cost
+             * @description Cumulative sum of return - bench - cost.
+             */
+            cum_excess_return_with_cost: (number | null)[];
+            /** Dates */
+            dates: string[];
+            /**
+             * Drawdown
+             * @description The with-cost curve minus its running maximum.
+             */
+            drawdown: (number | null)[];
+            /** Drawdown Without Cost */
+            drawdown_without_cost: (number | null)[];
+            /** Ic */
+            ic: (number | null)[];
+            /**
+             * Ic Rolling 20
+             * @description Mean of the last 20 IC values (None before 20).
+             */
+            ic_rolling_20: (number | null)[];
+            /** Rank Ic */
+            rank_ic: (number | null)[];
+            /** Rank Ic Rolling 20 */
+            rank_ic_rolling_20: (number | null)[];
+            /** Run Id */
+            run_id: string;
+            /** Turnover */
+            turnover: (number | null)[];
+        };
+        /**
+         * SeriesValues
+         * @description Daily curves of one run, each aligned on the dates they are shown with (None: no value that day).
+         */
+        SeriesValues: {
+            /**
+             * Cum Excess Return
+             * @description Cumulative sum of return - bench.
+             */
+            cum_excess_return: (number | null)[];
+            /**
+             * Cum Excess Return With Cost
+             * @description Cumulative sum of return - bench - cost.
+             */
+            cum_excess_return_with_cost: (number | null)[];
+            /**
+             * Drawdown
+             * @description The with-cost curve minus its running maximum.
+             */
+            drawdown: (number | null)[];
+            /** Drawdown Without Cost */
+            drawdown_without_cost: (number | null)[];
+            /** Ic */
+            ic: (number | null)[];
+            /**
+             * Ic Rolling 20
+             * @description Mean of the last 20 IC values (None before 20).
+             */
+            ic_rolling_20: (number | null)[];
+            /** Rank Ic */
+            rank_ic: (number | null)[];
+            /** Rank Ic Rolling 20 */
+            rank_ic_rolling_20: (number | null)[];
+            /** Turnover */
+            turnover: (number | null)[];
+        };
         /** Status */
         Status: {
             dependencies: components["schemas"]["Dependencies"];
@@ -979,6 +1465,11 @@ export interface components {
              * @description Shown once; only its hash is stored.
              */
             token: string;
+            /**
+             * User Id
+             * @description The token's owner (admins listing every user's tokens see whose it is).
+             */
+            user_id: number;
         };
         /** TokenPair */
         TokenPair: {
@@ -1025,6 +1516,11 @@ export interface components {
              * @enum {string}
              */
             scope: "read" | "write" | "admin";
+            /**
+             * User Id
+             * @description The token's owner (admins listing every user's tokens see whose it is).
+             */
+            user_id: number;
         };
         /**
          * TrainRequest
@@ -1967,6 +2463,66 @@ export interface operations {
             };
         };
     };
+    configs_validate_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigCheck"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     data_list_datasets: {
         parameters: {
             query?: {
@@ -2152,6 +2708,228 @@ export interface operations {
             };
         };
     };
+    data_get_bars: {
+        parameters: {
+            query: {
+                /** @description adjusted: as Qlib stores them (prices × factor, volume ÷ factor); raw: prices ÷ factor, volume × factor. */
+                adjust?: "adjusted" | "raw";
+                /** @description Last day (included), YYYY-MM-DD; open when left out. */
+                end?: string | null;
+                /** @description First day (included), YYYY-MM-DD; open when left out. */
+                start?: string | null;
+                /** @description An instrument of one of the version's markets (any case). */
+                symbol: string;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BarsRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    data_get_calendar: {
+        parameters: {
+            query?: {
+                /** @description Last day (included), YYYY-MM-DD; open when left out. */
+                end?: string | null;
+                /** @description First day (included), YYYY-MM-DD; open when left out. */
+                start?: string | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    data_list_instruments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description One of the version's markets. */
+                market?: string;
+                offset?: number;
+                /** @description Symbol prefix, any case. */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstrumentRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     data_generate_dataset: {
         parameters: {
             query?: never;
@@ -2212,14 +2990,58 @@ export interface operations {
             };
         };
     };
-    jobs_list_jobs: {
+    experiments_list_experiments: {
         parameters: {
-            query?: {
-                kind?: string | null;
-                limit?: number;
-                mine?: boolean;
-                offset?: number;
-                state?: string | null;
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    experiments_compare_runs: {
+        parameters: {
+            query: {
+                /** @description 1 to 8 distinct run ids. */
+                run_ids: string[];
             };
             header?: never;
             path?: never;
@@ -2230,6 +3052,305 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Compare"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    experiments_list_runs: {
+        parameters: {
+            query?: {
+                /** @description Runs trained on this dataset version. */
+                dataset_id?: number | null;
+                /** @description Experiments to search (repeatable); default: every active experiment. */
+                experiment_id?: string[];
+                limit?: number;
+                /** @description The workflow's model class (param task.model.class), e.g. LGBModel. */
+                model_class?: string | null;
+                order?: "asc" | "desc";
+                /** @description ``next_page_token`` of the previous page (same filters). */
+                page_token?: string | null;
+                /** @description Runs started on or after this day (UTC). */
+                since?: string | null;
+                /** @description ``start_time``, ``run_name``, ``metrics.<name>`` or ``params.<name>``. */
+                sort?: string;
+                status?: ("RUNNING" | "FINISHED" | "FAILED" | "KILLED" | "SCHEDULED") | null;
+                /** @description ``key=value`` (repeatable; all must hold): runs whose tag ``key`` is exactly ``value``. */
+                tag?: string[];
+                /** @description Runs started on or before this day (UTC). */
+                until?: string | null;
+                /** @description The platform user who ran it. */
+                user?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPage"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    experiments_get_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An MLflow run id: 32 lower-case hex digits. */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    experiments_get_series: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An MLflow run id: 32 lower-case hex digits. */
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunSeries"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    jobs_list_jobs: {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                limit?: number;
+                mine?: boolean;
+                offset?: number;
+                /** @description Part of the job's name, any case. */
+                q?: string | null;
+                /** @description Any of these states; repeat it: ?state=queued&state=running */
+                state?: ("queued" | "running" | "succeeded" | "failed" | "cancelled")[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the matching jobs, newest first */
+            200: {
+                headers: {
+                    /** @description How many jobs match the filters, on every page */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
