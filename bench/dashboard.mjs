@@ -85,10 +85,10 @@ for (let i = 0; i < rounds; i++) {
     await page.locator('[data-testid="runs-table"]').getByText("lgb-", { exact: false }).first().waitFor({ timeout: 120000 });
   });
   rr.push(t.s);
-  m.runs_rows = await t.page.locator('[data-testid="runs-table"]').getByText("lgb-", { exact: false }).count();
+  m.runs_rows = Number(await t.page.getAttribute('[data-testid="runs-table"]', "data-rows"));
   const firstRun = async () => (await t.page.locator('[data-testid="runs-table"]').getByText("lgb-", { exact: false }).first().innerText());
   const before = await firstRun();
-  const header = t.page.locator('[data-testid="runs-table"] th').filter({ hasText: /^Rank IC$|^Rank IC\b/ }).first();
+  const header = t.page.locator('[data-testid="metric-column"][data-metric="Rank IC"]').first();
   const s0 = Date.now();
   await header.click();
   await t.page.waitForFunction(([b]) => {

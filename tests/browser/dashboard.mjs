@@ -94,9 +94,10 @@ try {
   await editor.click();
   await page.keyboard.press("Control+A");
   await page.keyboard.press("Delete");
-  await page.keyboard.insertText("task:\n  model: {class: os.system}\n");
+  await page.keyboard.insertText(spec.bad_config);
   await page.locator('[data-testid="editor-error"]').first().waitFor({ timeout: 20000 });
   report.editor_error = await page.locator('[data-testid="editor-error"]').first().innerText();
+  report.editor_error_line = Number(await page.locator('[data-testid="editor-error"]').first().getAttribute("data-line"));
   report.submit_disabled_on_error = await page.locator('[data-testid="submit-job"]').isDisabled();
   await shot(page, "03-training-error-zh");
   await editor.click();
