@@ -98,8 +98,13 @@ for (let i = 0; i < rounds; i++) {
   rs.push((Date.now() - s0) / 1000);
   await t.context.close();
   // the MLflow UI's experiment page on the same runs
-  t = await timed(`${base}/mlflow/#/experiments/${spec.experiment_id}`, async (page) => {
-    await page.getByText("lgb-", { exact: false }).first().waitFor({ timeout: 120000 });
+  t = await timed(`${base}/mlflow/#/experiments/${spec.experiment_id}/runs`, async (page) => {
+    try {
+      await page.getByText("lgb-", { exact: false }).first().waitFor({ timeout: 120000 });
+    } catch (e) {
+      await page.screenshot({ path: "/tmp/bench-mlflow-runs.png" });
+      throw e;
+    }
   });
   rm.push(t.s);
   await t.context.close();
@@ -115,8 +120,8 @@ for (let i = 0; i < rounds; i++) {
   // reference: the same lines from the log API in one plain <pre> on a page of the same origin
   {
     const { context, page } = await signedIn();
+    const t0 = Date.now();  // from the navigation, as for our page
     await page.goto(`${base}/health`);
-    const t0 = Date.now();
     await page.evaluate(async ([id]) => {
       const pre = document.createElement("pre");
       pre.id = "plain";

@@ -49,7 +49,9 @@ def make_runs(uri: str, n: int) -> str:
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(uri)
-    exp = client.create_experiment(f"bench-dashboard-{int(time.time())}")
+    # a model-training experiment, so the MLflow UI opens it on its runs table (not its GenAI overview)
+    exp = client.create_experiment(f"bench-dashboard-{int(time.time())}",
+                                   tags={"mlflow.experimentKind": "custom_model_development"})
     rng = random.Random(7)
 
     def one(i: int) -> None:
@@ -130,6 +132,7 @@ def main() -> int:
     print(f"largest initial JS chunk: {size / 1024:.1f} KB gzipped ({name}); all initial JS "
           f"{sum(s for _, s in first) / 1024:.1f} KB; largest lazy chunk {lazy[0][1] / 1024:.1f} KB ({lazy[0][0]}); "
           f"bar {BAR_KB} KB: {'ok' if size < BAR_KB * 1024 else 'OVER'}")
+    print(f"JS the Overview loads, over the wire (gzipped by the API): {m['overview_js_kb']:.1f} KB")
     return 0
 
 

@@ -18,16 +18,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 1200,
-    rollupOptions: {
-      output: {
-        manualChunks(id) {
-          if (!id.includes('node_modules')) return undefined
-          if (id.includes('echarts') || id.includes('zrender')) return 'echarts'
-          if (id.includes('@codemirror') || id.includes('@lezer') || id.includes('codemirror')) return 'codemirror'
-          return undefined
-        },
-      },
-    },
+    // No manualChunks: Rollup splits by the lazy routes, so ECharts and CodeMirror load with the first page that
+    // uses them. (A manual chunk also takes in its dependencies, Vue included, which the entry then preloads.)
   },
   server: {
     proxy: {
