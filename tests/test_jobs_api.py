@@ -289,6 +289,37 @@ def test_probe_jobs(api: Api) -> None:
     assert bad.status_code == 422
 
 
+def test_one_flush_ships_every_pending_line(api: Api, tmp_path: Path) -> None:
+    """A job that prints faster than a batch per tick: the shipper's flush sends all that is pending (it once sent one
+    batch a call, so a fast job's last lines never reached the API: the dashboard bench's 100,000-line job ended with
+    97,230)."""
+    from fastapi.testclient import TestClient
+
+    from qlp_core.protocol import MAX_BATCH
+    from trainers.api_client import TrainerAPI
+    from trainers.executor import LogShipper
+
+    job = api.client.post("/api/train", headers=api.headers("researcher"), json={"kind": "probe"}).json()
+    assert api.client.post(f"/api/internal/jobs/{job['id']}/claim", json={"worker": "w"},
+                           headers=api.trainer).status_code == 200
+    trainer = TrainerAPI("http://testserver", "unused")
+    trainer.client.close()
+    trainer.client = TestClient(api.client.app, base_url="http://testserver", headers=api.trainer)
+    shipper = LogShipper(trainer, job["id"], "w", 0, tmp_path / "job.log")
+    total = 2 * MAX_BATCH + 123
+    for i in range(total):
+        shipper.add(f"line {i}")
+    shipper.flush()
+    shipper.close()
+    assert shipper.pending == []
+    got = api.client.get(f"/api/train/{job['id']}", headers=api.headers("viewer")).json()
+    assert got["log_count"] == total
+    page = api.client.get(f"/api/train/{job['id']}/logs", params={"offset": total - 1},
+                          headers=api.headers("viewer")).json()
+    assert [line["line"] for line in page["lines"]] == [f"line {total - 1}"]
+    assert (tmp_path / "job.log").read_text().count("\n") == total
+
+
 def test_stored_config_and_overrides(api: Api, dataset: dict[str, Any]) -> None:
     r = api.client.post("/api/configs", headers=api.headers("researcher"), json={"name": "demo", "text": DEMO})
     assert r.status_code == 201

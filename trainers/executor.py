@@ -49,10 +49,15 @@ class LogShipper:
             self.file.write(line + "\n")
 
     def flush(self) -> None:
+        """Ship every pending line, in order, in batches of at most MAX_BATCH; on a failure the unsent lines stay
+        pending (in front of any newer ones) and the error is raised."""
         with self.lock:
-            batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
             self.file.flush()
-        if batch:
+        while True:
+            with self.lock:
+                batch, self.pending = self.pending[:MAX_BATCH], self.pending[MAX_BATCH:]
+            if not batch:
+                return
             try:
                 self.api.logs(self.job_id, self.worker, batch)
             except Exception:
