@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from platform_api.auth.models import User
 from platform_api.db import Base, LongText, PreciseUTCDateTime, UTCDateTime, utcnow
 
 
@@ -50,6 +51,8 @@ class Job(Base):
     dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
     experiment_name: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    #: who submitted it, loaded with the job (the job list shows the name)
+    user: Mapped[User | None] = relationship(lazy="joined", viewonly=True)
     worker: Mapped[str | None] = mapped_column(String(255), nullable=True)
     attempt: Mapped[int] = mapped_column(Integer, default=0)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -73,6 +73,7 @@ class JobRead(BaseModel):
     overrides: dict[str, Any]
     experiment_name: str
     user_id: int | None
+    username: str | None = Field(None, description="The submitter's username (None once the user is deleted).")
     worker: str | None
     attempt: int
     cancel_requested: bool

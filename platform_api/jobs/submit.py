@@ -33,6 +33,7 @@ def mlflow_url(settings: Settings, job: Job) -> str | None:
 def to_read(settings: Settings, job: Job, model: type[JobRead] = JobRead) -> JobRead:
     out = model.model_validate(job)
     out.mlflow_url = mlflow_url(settings, job)
+    out.username = job.user.username if job.user is not None else None
     return out
 
 

@@ -1015,6 +1015,11 @@ export interface components {
             state: string;
             /** User Id */
             user_id: number | null;
+            /**
+             * Username
+             * @description The submitter's username (None once the user is deleted).
+             */
+            username?: string | null;
             /** Worker */
             worker: string | null;
         };
@@ -1077,6 +1082,11 @@ export interface components {
             state: string;
             /** User Id */
             user_id: number | null;
+            /**
+             * Username
+             * @description The submitter's username (None once the user is deleted).
+             */
+            username?: string | null;
             /** Worker */
             worker: string | null;
         };
