@@ -21,6 +21,8 @@ def _check(url: str) -> None:
     assert current_revision(url) == head_revision()
     names = set(sa.inspect(make_engine(url)).get_table_names())
     assert names >= TABLES
+    indexes = {i["name"] for i in sa.inspect(make_engine(url)).get_indexes("jobs")}
+    assert {"ix_jobs_state", "ix_jobs_mlflow_run_id"} <= indexes  # a run's page finds its job by index
     prepare_database(url)  # idempotent
     check_schema(url)
 

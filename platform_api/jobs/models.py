@@ -58,7 +58,7 @@ class Job(Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(LongText, nullable=True)
     mlflow_experiment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    mlflow_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    mlflow_run_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     metrics: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     log_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
