@@ -29,6 +29,65 @@ def write_series(features_dir: Path, symbol: str, fields: dict[str, np.ndarray],
         np.concatenate([head, np.asarray(values, dtype="<f4")]).tofile(folder / f"{name}.{FREQ}.bin")
 
 
+#: Names Windows keeps for devices: Qlib stores such an instrument under ``_qlib_<name>`` (``code_to_fname``).
+QLIB_RESERVED_NAMES = frozenset(["CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                                 *(f"LPT{i}" for i in range(10))])
+
+
+def feature_dirname(symbol: str) -> str:
+    """The folder under ``features/`` where Qlib looks for ``symbol``: lower-cased, ``_qlib_``-prefixed for a device
+    name (as Qlib's ``code_to_fname`` and ``dump_bin.py`` do)."""
+    return ("_qlib_" + symbol if symbol.upper() in QLIB_RESERVED_NAMES else symbol).lower()
+
+
+def write_bins(features_dir: Path, dirnames: list[str], starts: np.ndarray, offsets: np.ndarray,
+               fields: dict[str, np.ndarray], present: dict[str, np.ndarray] | None = None) -> int:
+    """Write many instruments' feature files from flat arrays: instrument ``i`` holds
+    ``values[offsets[i]:offsets[i+1]]`` of each field (one value per calendar day from its first day) and starts at
+    calendar index ``starts[i]``. One float32 buffer per field with the start indexes in place, then one write per file.
+    ``present[field]`` (a flag per instrument) leaves out the files of instruments that have no such field. Returns the
+    bytes written."""
+    n = len(dirnames)
+    starts, offsets = np.asarray(starts), np.asarray(offsets, dtype=np.int64)
+    if starts.shape != (n,) or offsets.shape != (n + 1,):
+        raise ValueError("starts needs one value per instrument and offsets one more")
+    for d in dirnames:
+        if not _SYMBOL_RE.fullmatch(d):
+            raise QlibFolderError(f"{d!r} is not an instrument folder name")
+    for name in fields:
+        if not _FIELD_RE.fullmatch(name):
+            raise QlibFolderError(f"{name!r} is not a field name")
+    present = present or {}
+    heads = offsets[:-1] + np.arange(n)  # where each file begins in the buffer: its values plus one head per file
+    bounds = np.append(heads, offsets[-1] + n)
+    is_value = np.ones(offsets[-1] + n, dtype=bool)
+    is_value[heads] = False
+    folders = [features_dir / d for d in dirnames]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for name, values in fields.items():
+        buf = np.empty(offsets[-1] + n, dtype="<f4")
+        buf[heads] = starts
+        buf[is_value] = values
+        keep = present.get(name)
+        for i, folder in enumerate(folders):
+            if keep is not None and not keep[i]:
+                continue
+            part = buf[bounds[i]:bounds[i + 1]]
+            # os.write, not ndarray.tofile: a quarter of the time per small file
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
+            fd = os.open(folder / f"{name}.{FREQ}.bin", flags, 0o644)
+            try:
+                view = part.data.cast("B")
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+            written += part.nbytes
+    return written
+
+
 def write_calendar(root: Path, days: list[str]) -> None:
     (root / "calendars").mkdir(parents=True, exist_ok=True)
     text = "\n".join(days) + "\n"
