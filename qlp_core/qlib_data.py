@@ -213,13 +213,14 @@ def read_instruments(root: Path, market: str) -> list[Instrument]:
 
 
 def feature_file(root: Path, symbol: str, field: str) -> Path:
-    """``features/<symbol lower-cased>/<field>.day.bin``, for a symbol and field of the strict shapes only."""
+    """``features/<symbol's folder>/<field>.day.bin`` (see :func:`feature_dirname`), for a symbol and field of the
+    strict shapes only."""
     if not _SYMBOL_RE.fullmatch(symbol):
         raise QlibFolderError(f"{symbol!r} is not an instrument symbol")
     if not _FIELD_RE.fullmatch(field):
         raise QlibFolderError(f"{field!r} is not a field name")
     features = root / "features"
-    path = features / symbol.lower() / f"{field}.{FREQ}.bin"
+    path = features / feature_dirname(symbol) / f"{field}.{FREQ}.bin"
     if path.parent.parent != features:  # the pattern already makes it so; a second lock on the same door
         raise QlibFolderError(f"{symbol!r} is not an instrument symbol")
     return path

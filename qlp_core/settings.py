@@ -102,6 +102,17 @@ class StorageSettings(BaseModel):
     log_backups: int = Field(5, description="Rotated service logs kept.")
 
 
+class WorkerSettings(BaseModel):
+    feature_cache: bool = Field(
+        True, description="Keep each job's processed dataset (a Qlib handler's frames) on this worker host, keyed by "
+        "a hash of everything that changes it, and reuse it in later jobs with the same key.")
+    feature_cache_dir: Path | None = Field(
+        None, description="Absolute folder of the feature cache on this host; default: <home>/feature-cache.")
+    feature_cache_max_bytes: int = Field(
+        20 * 1024**3, ge=0, description="Size bound of the feature cache (bytes): least recently used entries are "
+        "evicted past it.")
+
+
 class AuthSettings(BaseModel):
     secret_key: SecretStr | None = Field(
         None, description="Key that signs JWTs (HS256). Required outside the embedded mode; at least 32 characters."
@@ -198,6 +209,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = Field(default_factory=StorageSettings)  # type: ignore[arg-type]
     auth: AuthSettings = Field(default_factory=AuthSettings)  # type: ignore[arg-type]
     server: ServerSettings = Field(default_factory=ServerSettings)  # type: ignore[arg-type]
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)  # type: ignore[arg-type]
 
     @classmethod
     def settings_customise_sources(
@@ -218,6 +230,8 @@ class Settings(BaseSettings):
         st.scratch_dir = (st.scratch_dir or self.home / "scratch").expanduser().resolve()
         st.import_dir = (st.import_dir or self.home / "imports").expanduser().resolve()
         st.log_dir = (st.log_dir or self.home / "logs").expanduser().resolve()
+        wk = self.worker
+        wk.feature_cache_dir = (wk.feature_cache_dir or self.home / "feature-cache").expanduser().resolve()
         if self.db.url is None:
             self.db.url = f"sqlite:///{self.home / 'platform.db'}"
         if self.mlflow.backend_store_uri is None:

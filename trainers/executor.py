@@ -124,6 +124,9 @@ class JobExecutor:
         spec_path.write_text(runner_spec.model_dump_json())
         env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
         env["PYTHONUNBUFFERED"] = "1"
+        # Qlib's backtest walks sets of stock codes (Position.get_stock_list): with hash randomisation two identical
+        # jobs trade in another order and differ in their returns. One seed makes a rerun give the same numbers.
+        env.setdefault("PYTHONHASHSEED", "0")
         if spec.tracking_token:
             # MLflow through the API's door with the job's own token (never written to disk)
             env["MLFLOW_TRACKING_TOKEN"] = spec.tracking_token

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from qlp_core.proc import die_with_parent
 from qlp_core.protocol import RunnerSpec, WorkflowPayload
 from qlp_core.workflow_config import ConfigError, apply_overrides, load_config, prepare_config, validate_config
+from trainers.feature_cache import FeatureRequest, build_dataset, request_from_settings
 from trainers.tracking import RecorderTap, finite_metrics, log_exports, log_job_info, run_metrics, skip_git_snapshot
 
 EXIT_OK = 0
@@ -93,16 +94,19 @@ class PhaseTimer:
         print(f"[qlp] {phase} in {took:.1f}s", flush=True)
 
 
-def execute_task(task: dict[str, Any], recorder: Any, tap: RecorderTap, timer: PhaseTimer) -> Any:
-    """What qlib.model.trainer._exe_task does (model, dataset, fit, placeholders, records), timed; returns the model."""
-    from qlib.data.dataset import Dataset
+def execute_task(task: dict[str, Any], recorder: Any, tap: RecorderTap, timer: PhaseTimer,
+                 features: FeatureRequest | None = None) -> Any:
+    """What qlib.model.trainer._exe_task does (model, dataset, fit, placeholders, records), timed; returns the model.
+    The dataset's processed data comes from the host's feature cache when ``features`` has an entry for it."""
+    from mlflow.entities import RunTag
     from qlib.model.base import Model
     from qlib.utils import auto_filter_kwargs, fill_placeholder, init_instance_by_config
     from qlib.workflow import R
 
     with timer("model and dataset built (features)"):
         model = init_instance_by_config(task["model"], accept_types=Model)
-        dataset = init_instance_by_config(task["dataset"], accept_types=Dataset)
+        dataset, cache = build_dataset(task["dataset"], features)
+    tap.client.log_batch(tap.run_id, tags=[RunTag(k, v) for k, v in cache.tags().items()])
     reweighter = task.get("reweighter")
     with timer("model trained"):
         auto_filter_kwargs(model.fit)(dataset, reweighter=reweighter)
@@ -148,7 +152,8 @@ def run_job(spec: RunnerSpec, prepared: dict[str, Any], timer: PhaseTimer) -> di
         tap = RecorderTap(recorder, client)
         with timer("job info logged"):
             log_job_info(client, run_id, spec.job_id, spec.user, payload, prepared)
-        model = execute_task(prepared["task"], recorder, tap, timer)
+        features = request_from_settings(payload.dataset.hash, prepared["qlib_init"])
+        model = execute_task(prepared["task"], recorder, tap, timer, features)
         with timer("exports logged"):
             tap.flush_metrics()
             metrics = run_metrics(client, run_id)

@@ -112,6 +112,10 @@ def gpus() -> list[dict[str, Any]]:
 def main(queues: list[str], concurrency: int, name: str | None, loglevel: str = "INFO") -> None:
     """Run a worker in this process (blocks until it is stopped)."""
     settings = get_settings("worker")
+    # job processes run in their own folders: they find this host's feature cache by an absolute path
+    cache_dir = settings.worker.feature_cache_dir
+    if cache_dir is not None:
+        os.environ.setdefault("QLP_WORKER__FEATURE_CACHE_DIR", str(cache_dir.resolve()))
     app = build_app(settings)
     node = name or f"qlp-{os.getpid()}@{socket.gethostname()}"
     settings.storage.scratch_dir.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
