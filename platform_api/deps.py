@@ -136,6 +136,18 @@ ResearcherUser = Annotated[Principal, Depends(RequireRole("researcher"))]
 AdminUser = Annotated[Principal, Depends(RequireRole("admin"))]
 
 
+def researcher_briefly(request: Request, settings: SettingsDep, creds: BearerDep) -> Principal:
+    """For routes that stream a long body: the caller, a researcher or more, resolved in a short unit of work of its
+    own, so that no transaction (on SQLite, no write lock) stays open while the body arrives."""
+    assert settings.db.url is not None
+    with session_scope(settings.db.url, write=False) as session:
+        return RequireRole("researcher")(get_current_principal(request, session, settings, creds))
+
+
+#: A researcher (or admin), without a database session held for the request.
+StreamingResearcher = Annotated[Principal, Depends(researcher_briefly)]
+
+
 def require_trainer(settings: SettingsDep, creds: BearerDep) -> None:
     """Trainer workers authenticate with the shared trainer token."""
     assert settings.auth.trainer_token is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qlp_cli import client, demo, schema, serve
+from qlp_cli import client, data, demo, schema, serve
 
 app = typer.Typer(help="qlib-platform: Qlib workflows tracked in MLflow.", no_args_is_help=True)
 app.command()(serve.up)
@@ -15,3 +15,5 @@ app.command()(client.submit)
 app.command()(client.logs)
 app.command()(demo.demo)
 app.command()(schema.openapi)
+data.app.command()(data.ingest)
+app.add_typer(data.app, name="data")

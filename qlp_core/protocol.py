@@ -73,9 +73,33 @@ class MarketPayload(JsonBody):
     benchmark: str = Field("DEMOIDX", pattern=SYMBOL)
 
 
-JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload, Field(discriminator="kind")]
-JobKind = Literal["workflow", "probe", "market"]
-KINDS: tuple[str, ...] = ("workflow", "probe", "market")
+#: A column mapping's target: ``date``, ``symbol`` or a field name.
+COLUMN = r"^[a-z][a-z0-9_]{0,31}$"
+
+
+class IngestPayload(BaseModel):
+    """Ingests an uploaded file (CSV, Parquet, an archive of them, or a Qlib folder), validates it, and registers it
+    as the next version of ``name`` with its validation report; errors reject it and nothing is registered."""
+
+    runner: ClassVar[str] = "trainers.ingest_job"
+    kind: Literal["ingest"] = "ingest"
+    name: str = Field(pattern=NAME)
+    description: str = Field("", max_length=1024)
+    upload: str = Field(pattern=HEX, description="sha256 of the uploaded bytes: the upload's folder name.")
+    path: str = Field(description="The unpacked upload where the API keeps it (a shared disk); local to the worker "
+                      "by the time the runner reads it.")
+    filename: str = Field(max_length=255)
+    columns: dict[str, Annotated[str, Field(pattern=COLUMN)]] = Field(
+        default_factory=dict, max_length=64, description="Source column name → ours.")
+    benchmarks: list[Annotated[str, Field(max_length=64)]] = Field(default_factory=list, max_length=16)
+    date_format: str | None = Field(None, max_length=32)
+    market: str = Field("all", pattern=SYMBOL)
+    prices: Literal["adjusted", "raw"] = "adjusted"
+
+
+JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload | IngestPayload, Field(discriminator="kind")]
+JobKind = Literal["workflow", "probe", "market", "ingest"]
+KINDS: tuple[str, ...] = ("workflow", "probe", "market", "ingest")
 
 
 # ----- claim ------------------------------------------------------------------------------------------------------
@@ -170,3 +194,5 @@ class RunnerSpec(BaseModel):
 
 #: Headers of a dataset upload from a worker.
 UPLOAD_HASH_HEADER = "X-Content-SHA256"
+#: The member of an ingest job's dataset upload that carries its validation report (kept beside the version, not in it).
+VALIDATION_MEMBER = ".qlp/validation.json"

@@ -270,9 +270,10 @@ def content_hash(root: Path) -> str:
     return digest.hexdigest()
 
 
-def tar_stream(root: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
+def tar_stream(root: Path, chunk: int = 1 << 20, extra: dict[str, bytes] | None = None) -> Iterator[bytes]:
     """The folder as an uncompressed POSIX tar, produced file by file (memory stays at one chunk): what remote
-    workers download. Symlinks are left out, as content_hash leaves them out."""
+    workers download. Symlinks are left out, as content_hash leaves them out. ``extra`` adds members (name → bytes)
+    at the end."""
     for path in sorted(root.rglob("*")):
         if path.is_symlink() or not (path.is_dir() or path.is_file()):
             continue
@@ -287,6 +288,12 @@ def tar_stream(root: Path, chunk: int = 1 << 20) -> Iterator[bytes]:
         yield info.tobuf(tarfile.PAX_FORMAT)
         with path.open("rb") as fh:
             yield from iter(lambda: fh.read(chunk), b"")
+        if info.size % tarfile.BLOCKSIZE:
+            yield b"\0" * (tarfile.BLOCKSIZE - info.size % tarfile.BLOCKSIZE)
+    for name, data in (extra or {}).items():
+        info = tarfile.TarInfo(name)
+        info.size, info.mode = len(data), 0o644
+        yield info.tobuf(tarfile.PAX_FORMAT) + data
         if info.size % tarfile.BLOCKSIZE:
             yield b"\0" * (tarfile.BLOCKSIZE - info.size % tarfile.BLOCKSIZE)
     yield b"\0" * (2 * tarfile.BLOCKSIZE)

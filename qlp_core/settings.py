@@ -100,6 +100,16 @@ class StorageSettings(BaseModel):
     log_dir: Path | None = Field(None, description="Absolute folder of the rotated service logs; default: <home>/logs.")
     log_max_bytes: int = Field(10 * 1024 * 1024, description="Rotate a service log at this size.")
     log_backups: int = Field(5, description="Rotated service logs kept.")
+    uploads_dir: Path | None = Field(
+        None, description="Where the API keeps uploaded market data (unpacked, by content hash) until ingest jobs "
+        "read it; default: <scratch>/uploads.")
+    max_upload_bytes: int = Field(2 * 1024**3, ge=1, description="Largest market-data upload (bytes): the stream is "
+                                  "refused with 413 as soon as it passes this.")
+    max_unpacked_bytes: int = Field(16 * 1024**3, ge=1, description="Most bytes an uploaded archive (or .csv.gz) may "
+                                    "unpack to.")
+    max_archive_members: int = Field(100_000, ge=1, description="Most files and folders an uploaded archive may hold.")
+    max_unpack_ratio: float = Field(200.0, gt=1, description="Most an upload may grow when unpacked (unpacked ÷ "
+                                    "uploaded bytes), past 64 MiB unpacked: beyond it the upload is a zip bomb.")
 
 
 class WorkerSettings(BaseModel):
@@ -228,6 +238,7 @@ class Settings(BaseSettings):
         st = self.storage
         st.datasets_dir = (st.datasets_dir or self.home / "datasets").expanduser().resolve()
         st.scratch_dir = (st.scratch_dir or self.home / "scratch").expanduser().resolve()
+        st.uploads_dir = (st.uploads_dir or st.scratch_dir / "uploads").expanduser().resolve()
         st.import_dir = (st.import_dir or self.home / "imports").expanduser().resolve()
         st.log_dir = (st.log_dir or self.home / "logs").expanduser().resolve()
         wk = self.worker

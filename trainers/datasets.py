@@ -41,6 +41,19 @@ class _ResponseReader:
         return out
 
 
+def fetch_upload(api: TrainerAPI, job_id: int, worker: str, into: Path) -> str:
+    """An ingest job's upload, fetched into ``into`` (a tar stream from the API, for the worker running the job);
+    returns a note for the job log."""
+    t0 = time.monotonic()
+    with api.client.stream("GET", f"/api/internal/jobs/{job_id}/upload", params={"worker": worker},
+                           timeout=300) as r:
+        if r.status_code != 200:
+            raise DatasetFetchError(f"the upload of job {job_id} could not be fetched: HTTP {r.status_code}")
+        body = _ResponseReader(r.iter_bytes(1 << 20))
+        extract_tar(body, into)
+    return f"fetched the upload ({body.bytes / 1e6:.1f} MB, {time.monotonic() - t0:.1f} s)"
+
+
 def local_copy(api: TrainerAPI, dataset: DatasetRef, cache: Path) -> tuple[Path, str | None]:
     """The folder to give Qlib for ``dataset`` (its DatasetRef), and a note for the job log when it was fetched."""
     digest = dataset.hash  # a hex digest: the protocol model checks its shape

@@ -18,10 +18,20 @@ from urllib.parse import urlsplit
 
 from qlp_core.problems import ProblemCode
 from qlp_core.proc import stop_group
-from qlp_core.protocol import MAX_BATCH, JobPayload, JobSpec, LogLine, RunnerSpec, WorkflowPayload
+from qlp_core.protocol import (
+    MAX_BATCH,
+    VALIDATION_MEMBER,
+    IngestPayload,
+    JobPayload,
+    JobSpec,
+    LogLine,
+    RunnerSpec,
+    WorkflowPayload,
+)
 from qlp_core.qlib_data import content_hash, tar_stream
 from trainers.api_client import Refusal, TrainerAPI, log_line
-from trainers.datasets import local_copy
+from trainers.datasets import fetch_upload, local_copy
+from trainers.ingest_job import REPORT_NAME
 
 log = logging.getLogger("qlp.trainer")
 FLUSH_S = 0.2
@@ -90,8 +100,13 @@ class JobExecutor:
         finally:
             shipper.close()
 
-    def _local_payload(self, payload: JobPayload, shipper: LogShipper) -> JobPayload:
-        """The payload with its dataset where this host can read it (fetched once per host when not shared)."""
+    def _local_payload(self, spec: JobSpec, folder: Path, shipper: LogShipper) -> JobPayload:
+        """The payload with its dataset (fetched once per host when not shared) or its upload where this host can
+        read it."""
+        payload = spec.payload
+        if isinstance(payload, IngestPayload) and self.fetch_datasets:
+            shipper.add(f"[worker] {fetch_upload(self.api, spec.job_id, self.worker, folder / 'upload')}")
+            return payload.model_copy(update={"path": str(folder / "upload")})
         if not isinstance(payload, WorkflowPayload) or not self.fetch_datasets:
             return payload
         path, note = local_copy(self.api, payload.dataset, self.scratch / "datasets")
@@ -112,8 +127,10 @@ class JobExecutor:
         # that only its own network resolves); the path is the door's prefix as the API reports it
         tracking_uri = str(self.api.client.base_url).rstrip("/") + urlsplit(spec.tracking_uri).path
         try:
-            local = self._local_payload(payload, shipper)
+            local = self._local_payload(spec, folder, shipper)
         except Exception as exc:
+            if isinstance(payload, IngestPayload):
+                return self._fail(job_id, shipper, f"could not fetch the upload: {exc}")
             assert isinstance(payload, WorkflowPayload)
             ds = payload.dataset
             return self._fail(job_id, shipper, f"could not fetch dataset {ds.name}@v{ds.version}: {exc}")
@@ -233,7 +250,8 @@ class JobExecutor:
 
     # ----- what a kind does after its process succeeded; returns the job's metrics --------------------------
     def _after(self, kind: str) -> Any:
-        return {"workflow": self._workflow_result, "market": self._upload_dataset}.get(kind, _no_result)
+        return {"workflow": self._workflow_result, "market": self._upload_dataset,
+                "ingest": self._upload_ingested}.get(kind, _no_result)
 
     @staticmethod
     def _workflow_result(job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
@@ -241,16 +259,25 @@ class JobExecutor:
             raise RuntimeError("the workflow wrote no result")
         return {k: float(v) for k, v in json.loads(result_path.read_text()).get("metrics", {}).items()}
 
-    def _upload_dataset(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
+    def _upload_dataset(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper,
+                        extra: dict[str, bytes] | None = None) -> dict[str, float]:
         out = folder / "output"
         digest = content_hash(out)
-        shipper.add(f"[worker] uploading the generated dataset ({digest[:12]}…)")
+        shipper.add(f"[worker] uploading the dataset ({digest[:12]}…)")
         self._try(shipper.flush)
-        done = self.api.upload_dataset(job_id, self.worker, tar_stream(out), digest)
+        done = self.api.upload_dataset(job_id, self.worker, tar_stream(out, extra=extra), digest)
         shipper.add(f"[worker] registered dataset {done.name}@v{done.version} (id {done.dataset_id}"
                     + ("" if done.created else ", same content as before") + ")")
         shutil.rmtree(out, ignore_errors=True)
         return {}
+
+
+    def _upload_ingested(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
+        """The ingested version, with its validation report beside it (not in it: the content hash is the data's)."""
+        report = (folder / REPORT_NAME).read_bytes()
+        metrics = self._upload_dataset(job_id, folder, result_path, shipper, extra={VALIDATION_MEMBER: report})
+        shutil.rmtree(folder / "upload", ignore_errors=True)
+        return metrics
 
 
 def _no_result(job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:

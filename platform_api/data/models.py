@@ -30,5 +30,7 @@ class Dataset(Base):
     calendar_end: Mapped[date] = mapped_column(Date)
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     description: Mapped[str] = mapped_column(String(1024), default="")
+    #: the validation report of an ingested version (its warnings; an ingest with errors registers nothing)
+    validation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

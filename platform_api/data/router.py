@@ -9,16 +9,26 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from anyio import to_thread
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, StringConstraints
 
-from platform_api.data import browse, service
+from platform_api.data import browse, ingest, service, uploads
 from platform_api.data import repository as repo
 from platform_api.data.schemas import BarsRead, CalendarRead, DatasetCreate, DatasetRead, InstrumentRead
 from platform_api.db import MAX_ID
-from platform_api.deps import CurrentUser, ResearcherUser, RowId, SessionDep, SettingsDep, TrainerAuth
-from platform_api.domain_errors import Gone
+from platform_api.deps import (
+    CurrentUser,
+    ResearcherUser,
+    RowId,
+    SessionDep,
+    SettingsDep,
+    StreamingResearcher,
+    TrainerAuth,
+)
+from platform_api.domain_errors import Gone, Refused
 from platform_api.errors import AUTHED, problems
 from platform_api.jobs.schemas import JobRead
 from platform_api.jobs.submit import submit_market, to_read
@@ -66,6 +76,54 @@ def generate_dataset(body: MarketPayload, user: ResearcherUser, session: Session
     """Generate a synthetic market (planted, learnable signal) on a worker: answers with the job at once; when
     the job has succeeded its ``dataset_id`` is the new version."""
     return to_read(settings, submit_market(session, settings, user, body))
+
+
+UPLOAD_BODY: dict[str, Any] = {"requestBody": {
+    "required": True,
+    "description": "The file itself, streamed: CSV, .csv.gz, Parquet, or a .zip/.tar/.tar.gz of such files or of a "
+                   "Qlib folder. Its kind is read from `filename`.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+}}
+UPLOAD_NAME = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,120}\.(csv|csv\.gz|parquet|zip|tar|tar\.gz|tgz)$"
+MAPPING = r"^[^\x00-\x1f:=]{1,64}[:=][a-z][a-z0-9_]{0,31}$"
+DATE_FORMAT = r"^(%[YmdyBbj]|[-/._ ])+$"
+
+
+@router.post("/datasets/{name}/versions", response_model=JobRead, status_code=202, openapi_extra=UPLOAD_BODY,
+             responses=problems(*AUTHED, 404, 413))
+async def ingest_version(
+    request: Request,
+    user: StreamingResearcher,
+    settings: SettingsDep,
+    name: Annotated[str, PathParam(pattern=NAME, description="Dataset name; the upload becomes its next version.")],
+    filename: Annotated[str, Query(pattern=UPLOAD_NAME, description=(
+        "The upload's file name: its ending says how to read it; a single per-instrument file's stem is its symbol."))],
+    mapping: Annotated[list[Annotated[str, StringConstraints(pattern=MAPPING)]], Query(
+        alias="map", max_length=64, description=(
+            "Column mapping `source:ours` (or `source=ours`), e.g. `trade_date:date`, `ts_code:symbol`, "
+            "`vol:volume`."))] = [],  # noqa: B006
+    benchmark: Annotated[list[Annotated[str, StringConstraints(max_length=32, pattern=SYMBOL_PATTERN)]], Query(
+        max_length=16, description="Benchmark index instruments, any spelling.")] = [],  # noqa: B006
+    date_format: Annotated[str | None, Query(max_length=32, pattern=DATE_FORMAT, description=(
+        "strptime format of the dates, e.g. `%Y%m%d`; detected when left out."))] = None,
+    market: Annotated[str, Query(pattern=r"^[A-Za-z0-9_]{1,32}$", description=(
+        "Name of the instrument list written besides all.txt."))] = "all",
+    prices: Annotated[str, Query(pattern="^(adjusted|raw)$", description=(
+        "adjusted: prices are adjusted already; raw: the factor column adjusts them."))] = "adjusted",
+    description: Annotated[str, Query(max_length=1024)] = "",
+) -> JobRead:
+    """Upload market data as the next version of ``name``: the body is the file, streamed (at most
+    ``QLP_STORAGE__MAX_UPLOAD_BYTES``: 413 as soon as it passes). Archives are unpacked here, safely: members
+    with absolute paths or ``..``, links, devices, too many members or a zip bomb are refused (422, with the reason). A
+    worker then reads, validates and writes it (an ``ingest`` job, answered at once): when it succeeds, its
+    ``dataset_id`` is the new version with its validation report; when the report has errors, the job fails naming
+    them and nothing is registered."""
+    options = ingest.ingest_options(name, filename, mapping, benchmark, date_format, market, prices, description)
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/octet-stream":
+        raise Refused("send the file as the body, with Content-Type: application/octet-stream")
+    received = await uploads.receive(request, settings)
+    return await to_thread.run_sync(ingest.queue_ingest, settings, user, options, received)
 
 
 @router.get("/datasets/{dataset_id}", response_model=DatasetRead, responses=problems(*AUTHED, 404))

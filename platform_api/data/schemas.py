@@ -24,6 +24,34 @@ class DatasetCreate(JsonBody):
     source: FolderSource
 
 
+class ProblemRead(BaseModel):
+    """One problem the validation found: its check, instrument (None for the whole market) and dates."""
+
+    check: str
+    symbol: str | None = None
+    first: date | None = None
+    last: date | None = None
+    dates: list[date] = Field(default_factory=list)
+    count: int = 0
+    message: str
+
+
+class ValidationRead(BaseModel):
+    """The validation report of an ingest: errors reject a version, warnings stay with it."""
+
+    errors: list[ProblemRead] = Field(default_factory=list)
+    warnings: list[ProblemRead] = Field(default_factory=list)
+    omitted: dict[str, int] = Field(default_factory=dict, description="Problems past the cap, per level/check.")
+    instruments: int = 0
+    benchmarks: list[str] = Field(default_factory=list)
+    rows: int = 0
+    days: int = 0
+    first_day: date | None = None
+    last_day: date | None = None
+    fields: list[str] = Field(default_factory=list)
+    config: dict[str, Any] = Field(default_factory=dict, description="The thresholds the checks ran under.")
+
+
 class DatasetRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
@@ -42,6 +70,8 @@ class DatasetRead(BaseModel):
     description: str
     created_by: int | None
     created_at: datetime
+    validation: ValidationRead | None = Field(None, description="The ingest's validation report; None for versions "
+                                              "not ingested (generated, imported).")
 
 
 class InstrumentRead(BaseModel):

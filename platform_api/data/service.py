@@ -64,9 +64,10 @@ def import_folder(session: Session, settings: Settings, src: FolderSource, user:
 
 def register_folder(session: Session, settings: Settings, folder: Path, *, name: str, description: str,
                     source: dict[str, Any], user_id: int | None, expected_hash: str | None = None,
-                    ) -> tuple[Dataset, bool]:
+                    validation: dict[str, Any] | None = None) -> tuple[Dataset, bool]:
     """Check ``folder`` is a Qlib data folder, hash it, and move it into place as the next version of ``name``
-    (read-only from then on). The same content under the same name is the version already there."""
+    (read-only from then on), with its ingest's ``validation`` report. The same content under the same name is the
+    version already there (left as it was)."""
     try:
         info = describe_folder(folder)
     except QlibFolderError as exc:
@@ -90,7 +91,7 @@ def register_folder(session: Session, settings: Settings, folder: Path, *, name:
         name=name, version=version, path=str(final), content_hash=digest, source=source,
         instruments=info.instruments, markets=info.markets, benchmarks=info.benchmarks, fields=info.fields,
         freq=info.freq, calendar_start=info.calendar_start, calendar_end=info.calendar_end,
-        size_bytes=info.size_bytes, description=description, created_by=user_id,
+        size_bytes=info.size_bytes, description=description, created_by=user_id, validation=validation,
     )
     return repo.add(session, ds), True
 

@@ -26,7 +26,8 @@ class JobKind:
     WORKFLOW = "workflow"  # a qrun-format Qlib workflow on a dataset version (config_text, overrides, dataset_id)
     PROBE = "probe"  # prints lines at a set rate and exits: checks and benchmarks the job path itself (params)
     MARKET = "market"  # generates a synthetic market and registers it as a dataset version (params)
-    ALL = (WORKFLOW, PROBE, MARKET)
+    INGEST = "ingest"  # ingests an uploaded file of market data into a validated dataset version (params)
+    ALL = (WORKFLOW, PROBE, MARKET, INGEST)
 
 
 class Job(Base):

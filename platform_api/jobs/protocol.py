@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from platform_api.auth.service import create_job_token
 from platform_api.data import service as data_service
 from platform_api.data.models import Dataset
 from platform_api.db import after_commit, utcnow
-from platform_api.domain_errors import Conflict, Refused
+from platform_api.domain_errors import Conflict, Gone, Refused
 from platform_api.jobs import repository as repo
 from platform_api.jobs import transitions
 from platform_api.jobs.hub import hub, line_frame
@@ -26,6 +27,7 @@ from qlp_core.protocol import (
     DatasetRef,
     FinishRequest,
     HeartbeatResponse,
+    IngestPayload,
     JobPayload,
     JobSpec,
     LogBatch,
@@ -54,6 +56,7 @@ PAYLOADS: dict[str, Callable[[Session, Job], JobPayload]] = {
     JobKind.WORKFLOW: _workflow,
     JobKind.PROBE: lambda _, job: ProbePayload.model_validate(job.params or {}),
     JobKind.MARKET: lambda _, job: MarketPayload.model_validate(job.params or {}),
+    JobKind.INGEST: lambda _, job: IngestPayload.model_validate(job.params or {}),
 }
 #: Kinds whose process logs an MLflow run (and so gets a job token for the door).
 LOGS_RUNS = frozenset({JobKind.WORKFLOW})
@@ -119,19 +122,40 @@ def set_run(session: Session, job_id: int, info: RunInfo) -> None:
 
 
 def register_dataset(session: Session, settings: Settings, job_id: int, worker: str, folder: Path,
-                     digest: str) -> tuple[Dataset, bool]:
-    """A market job's worker uploaded the version it generated (already unpacked into ``folder``): register it
-    under the job's dataset name and remember it as the job's dataset."""
+                     digest: str, validation: dict[str, Any] | None = None) -> tuple[Dataset, bool]:
+    """A market or ingest job's worker uploaded the version it made (already unpacked into ``folder``): register it
+    under the job's dataset name, with an ingest's validation report, and remember it as the job's dataset."""
     job = _running_by(session, job_id, worker)
-    if job.kind != JobKind.MARKET:
+    payload: MarketPayload | IngestPayload
+    if job.kind == JobKind.MARKET:
+        payload = MarketPayload.model_validate(job.params or {})
+        source = {"kind": "synthetic", **payload.model_dump(mode="json", exclude={"kind", "name", "description"})}
+        validation = None
+    elif job.kind == JobKind.INGEST:
+        payload = IngestPayload.model_validate(job.params or {})
+        source = {"kind": "upload", **payload.model_dump(mode="json", exclude={"kind", "name", "description", "path"})}
+        if validation is None:
+            raise Refused("an ingest job's dataset comes with its validation report")
+    else:
         raise Refused(f"a {job.kind} job produces no dataset")
-    payload = MarketPayload.model_validate(job.params or {})
-    source = {"kind": "synthetic", **payload.model_dump(mode="json", exclude={"kind", "name", "description"})}
     ds, created = data_service.register_folder(session, settings, folder, name=payload.name,
                                                description=payload.description, source=source,
-                                               user_id=job.user_id, expected_hash=digest)
+                                               user_id=job.user_id, expected_hash=digest, validation=validation)
     job.dataset_id = ds.id
     return ds, created
+
+
+def upload_of(session: Session, settings: Settings, job_id: int, worker: str) -> Path:
+    """The unpacked upload of an ingest job, for the worker that runs it (and no other)."""
+    job = _running_by(session, job_id, worker)
+    if job.kind != JobKind.INGEST:
+        raise Refused(f"a {job.kind} job has no upload")
+    root = Path(IngestPayload.model_validate(job.params or {}).path)
+    base = settings.storage.uploads_dir
+    assert base is not None
+    if not root.is_relative_to(base) or not root.is_dir():
+        raise Gone(f"the upload of job {job_id} is gone")
+    return root
 
 
 def finish(session: Session, job_id: int, req: FinishRequest) -> Job:

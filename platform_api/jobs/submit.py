@@ -1,4 +1,4 @@
-"""Jobs from users: submit a workflow, a probe or a market generation (dispatched after commit), read, cancel."""
+"""Jobs from users: submit a workflow, a probe, a market generation or an ingest (dispatched after commit), read."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from platform_api.jobs.dispatch import dispatch
 from platform_api.jobs.hub import hub
 from platform_api.jobs.models import Job, JobKind, JobState
 from platform_api.jobs.schemas import JobRead, TrainRequest
-from qlp_core.protocol import MarketPayload, ProbePayload
+from qlp_core.protocol import IngestPayload, MarketPayload, ProbePayload
 from qlp_core.settings import Settings
 from qlp_core.workflow_config import ConfigError, config_hash, vet
 
@@ -84,7 +84,14 @@ def submit_market(session: Session, settings: Settings, user: Principal, payload
                           queue=None, priority=7, max_attempts=3)
 
 
-def _queue_payload(session: Session, settings: Settings, user: Principal, payload: ProbePayload | MarketPayload, *,
+def submit_ingest(session: Session, settings: Settings, user: Principal, payload: IngestPayload) -> Job:
+    """Ingesting an upload is a worker's job (reading, validating and writing bars), never a request thread's."""
+    return _queue_payload(session, settings, user, payload, name=f"ingest {payload.name}", experiment="datasets",
+                          queue=None, priority=7, max_attempts=3)
+
+
+def _queue_payload(session: Session, settings: Settings, user: Principal,
+                   payload: ProbePayload | MarketPayload | IngestPayload, *,
                    name: str, experiment: str, queue: str | None, priority: int, max_attempts: int) -> Job:
     """A job of a kind that has no workflow config: its payload's fields are the job's params."""
     params = payload.model_dump(mode="json", exclude={"kind"})

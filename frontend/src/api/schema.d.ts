@@ -349,6 +349,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/data/datasets/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest Version
+         * @description Upload market data as the next version of ``name``: the body is the file, streamed (at most
+         *     ``QLP_STORAGE__MAX_UPLOAD_BYTES``: 413 as soon as it passes). Archives are unpacked here, safely: members
+         *     with absolute paths or ``..``, links, devices, too many members or a zip bomb are refused (422, with the reason). A
+         *     worker then reads, validates and writes it (an ``ingest`` job, answered at once): when it succeeds, its
+         *     ``dataset_id`` is the new version with its validation report; when the report has errors, the job fails naming
+         *     them and nothing is registered.
+         */
+        post: operations["data_ingest_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/data/datasets/generate": {
         parameters: {
             query?: never;
@@ -828,6 +853,8 @@ export interface components {
             source: {
                 [key: string]: unknown;
             };
+            /** @description The ingest's validation report; None for versions not ingested (generated, imported). */
+            validation?: components["schemas"]["ValidationRead"] | null;
             /** Version */
             version: number;
         };
@@ -1260,6 +1287,29 @@ export interface components {
          * @enum {string}
          */
         ProblemCode: "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "gone" | "too_large" | "validation_failed" | "refused" | "throttled" | "unavailable" | "internal" | "job_not_claimable" | "job_not_yours" | "log_race" | "last_admin";
+        /**
+         * ProblemRead
+         * @description One problem the validation found: its check, instrument (None for the whole market) and dates.
+         */
+        ProblemRead: {
+            /** Check */
+            check: string;
+            /**
+             * Count
+             * @default 0
+             */
+            count: number;
+            /** Dates */
+            dates?: string[];
+            /** First */
+            first?: string | null;
+            /** Last */
+            last?: string | null;
+            /** Message */
+            message: string;
+            /** Symbol */
+            symbol?: string | null;
+        };
         /** RefreshRequest */
         RefreshRequest: {
             /** Refresh Token */
@@ -1644,6 +1694,53 @@ export interface components {
             password?: string | null;
             /** Role */
             role?: ("admin" | "researcher" | "viewer") | null;
+        };
+        /**
+         * ValidationRead
+         * @description The validation report of an ingest: errors reject a version, warnings stay with it.
+         */
+        ValidationRead: {
+            /** Benchmarks */
+            benchmarks?: string[];
+            /**
+             * Config
+             * @description The thresholds the checks ran under.
+             */
+            config?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Days
+             * @default 0
+             */
+            days: number;
+            /** Errors */
+            errors?: components["schemas"]["ProblemRead"][];
+            /** Fields */
+            fields?: string[];
+            /** First Day */
+            first_day?: string | null;
+            /**
+             * Instruments
+             * @default 0
+             */
+            instruments: number;
+            /** Last Day */
+            last_day?: string | null;
+            /**
+             * Omitted
+             * @description Problems past the cap, per level/check.
+             */
+            omitted?: {
+                [key: string]: number;
+            };
+            /**
+             * Rows
+             * @default 0
+             */
+            rows: number;
+            /** Warnings */
+            warnings?: components["schemas"]["ProblemRead"][];
         };
         /** WorkerRead */
         WorkerRead: {
@@ -2922,6 +3019,102 @@ export interface operations {
             };
             /** @description Gone */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    data_ingest_version: {
+        parameters: {
+            query: {
+                /** @description Benchmark index instruments, any spelling. */
+                benchmark?: string[];
+                /** @description strptime format of the dates, e.g. `%Y%m%d`; detected when left out. */
+                date_format?: string | null;
+                description?: string;
+                /** @description The upload's file name: its ending says how to read it; a single per-instrument file's stem is its symbol. */
+                filename: string;
+                /** @description Column mapping `source:ours` (or `source=ours`), e.g. `trade_date:date`, `ts_code:symbol`, `vol:volume`. */
+                map?: string[];
+                /** @description Name of the instrument list written besides all.txt. */
+                market?: string;
+                /** @description adjusted: prices are adjusted already; raw: the factor column adjusts them. */
+                prices?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Dataset name; the upload becomes its next version. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The file itself, streamed: CSV, .csv.gz, Parquet, or a .zip/.tar/.tar.gz of such files or of a Qlib folder. Its kind is read from `filename`. */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
