@@ -25,6 +25,7 @@ from typing import Any
 from celery import Celery
 from kombu import Exchange, Queue
 
+from qlp_core import fs_broker
 from qlp_core.settings import Settings
 
 RUN_JOB_TASK = "qlp.run_job"
@@ -62,6 +63,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_default_priority": celery_priority(settings, 5),
     }
     if url.startswith("filesystem://"):
+        fs_broker.install()
         folder = settings.broker_folder
         conf["broker_transport_options"] = {
             "data_folder_in": str(folder / "messages"),
