@@ -6,7 +6,9 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from qlp_core.celery_contract import make_celery
+from celery import Celery
+
+from qlp_core.celery_contract import celery_config
 from qlp_core.fs_broker import Transport
 from qlp_core.settings import Settings
 
@@ -15,7 +17,8 @@ N = 1500
 
 def test_a_polling_reader_gets_every_message_whole_and_once(tmp_path: Path) -> None:
     settings = Settings.model_validate({"home": tmp_path, "mode": "embedded"})
-    app = make_celery(settings)
+    app = Celery("qlp-broker-test")  # not make_celery's app of this process: that one keeps another test's folder
+    app.conf.update(celery_config(settings))
     got: list[int] = []
     errors: list[BaseException] = []
     with app.connection_for_write() as writer_conn, app.connection_for_write() as reader_conn:
