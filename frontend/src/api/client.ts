@@ -59,6 +59,11 @@ const middleware: Middleware = {
 export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '', credentials: 'same-origin' })
 api.use(middleware)
 
+/** What to show for a failed call: the problem's detail (an ApiError is an Error), else the thrown value as text. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
 /** The data of an openapi-fetch result, or an ApiError carrying the problem document. */
 export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,

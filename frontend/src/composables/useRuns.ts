@@ -3,7 +3,7 @@
 import { computed, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
-import { api, ApiError, unwrap, type Schemas } from '@/api/client'
+import { api, ApiError, errorMessage, type Schemas, unwrap } from '@/api/client'
 import type { operations } from '@/api/schema'
 import { KNOWN_METRICS, metricLabel, type KnownMetric, type LabelWords } from '@/utils/compare'
 
@@ -184,7 +184,7 @@ export function useRunList() {
       return true
     } catch (e) {
       if (mine !== seq) return false
-      error.value = e instanceof Error ? e.message : String(e)
+      error.value = errorMessage(e)
       return false
     } finally {
       if (mine === seq) loading.value = false
