@@ -6,7 +6,7 @@ BROWSER_DIR := tests/browser
 FRONTEND := frontend
 # what a dashboard build is made from: a change to any of these rebuilds frontend/dist
 DASHBOARD_SRC := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) $(FRONTEND)/index.html \
-	$(FRONTEND)/vite.config.ts $(FRONTEND)/package-lock.json $(FRONTEND)/tsconfig.app.json
+	$(FRONTEND)/vite.config.ts $(FRONTEND)/package-lock.json $(FRONTEND)/tsconfig.app.json trainers/configs/demo_lgb_alpha158.yaml
 
 .PHONY: demo test lint venv browser node dashboard frontend-check
 

@@ -22,6 +22,8 @@ export default defineConfig({
     // uses them. (A manual chunk also takes in its dependencies, Vue included, which the entry then preloads.)
   },
   server: {
+    // the Submit page's built-in template is the demo workflow of trainers/configs/
+    fs: { allow: ['.', '../trainers/configs'] },
     proxy: {
       '/api': api,
       '/mlflow': api,
