@@ -20,6 +20,8 @@ from platform_api.auth.web import session_router
 from platform_api.configs.router import router as configs_router
 from platform_api.data.router import internal as data_internal_router
 from platform_api.data.router import router as data_router
+from platform_api.data.router import store_internal as store_internal_router
+from platform_api.data.universe_router import router as universe_router
 from platform_api.db import configure_pool, prepare_database
 from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
@@ -95,8 +97,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.server.allowed_hosts)
     app.add_middleware(RequestIdMiddleware)
     # the dashboard's page fallback comes last: every other route wins over it
-    for r in (system_router, auth_router, session_router, login_router, data_router, configs_router, jobs_router,
-              workers_router, experiments_router, internal_router, data_internal_router, ws_router, door_router,
-              spa_router):
+    for r in (system_router, auth_router, session_router, login_router, data_router, universe_router, configs_router,
+              jobs_router, workers_router, experiments_router, internal_router, data_internal_router,
+              store_internal_router, ws_router, door_router, spa_router):
         app.include_router(r)
     return app

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from qlp_core.json_body import JsonBody
 
@@ -95,11 +95,73 @@ class IngestPayload(BaseModel):
     date_format: str | None = Field(None, max_length=32)
     market: str = Field("all", pattern=SYMBOL)
     prices: Literal["adjusted", "raw"] = "adjusted"
+    base: DatasetRef | None = Field(None, description="Append: the version the upload adds days or instruments to "
+                                    "(the new version holds both; the base's rows must not change).")
 
 
-JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload | IngestPayload, Field(discriminator="kind")]
-JobKind = Literal["workflow", "probe", "market", "ingest"]
-KINDS: tuple[str, ...] = ("workflow", "probe", "market", "ingest")
+#: Market names a universe may not take: Qlib's list of every instrument, and the benchmarks' list.
+RESERVED_MARKETS = frozenset({"all", "index"})
+#: At most this many member rows in a universe given by its members.
+MAX_MEMBERS = 20_000
+#: An instrument symbol as a member row may spell it (``qlp_core.qlib_data.SYMBOL_PATTERN``, restated here: the
+#: protocol loads no numpy); the job normalises it (``600000.SH`` → ``SH600000``).
+MEMBER_SYMBOL = r"^[A-Za-z0-9_^]+(?:[.\-][A-Za-z0-9_^]+)*$"
+
+
+class TopTradedRule(BaseModel):
+    """At each rebalance (the first trading day of each month), the ``n`` instruments with the highest mean daily
+    traded value over the ``window`` trading days before it; members until the next rebalance."""
+
+    n: int = Field(ge=1, le=5000, description="Members per rebalance (fewer where fewer are eligible).")
+    window: int = Field(60, ge=5, le=500, description="Trading days before the rebalance day the ranking reads.")
+    rebalance: Literal["monthly"] = "monthly"
+    min_days: int | None = Field(None, ge=1, le=500, description=(
+        "Traded days in the window an instrument needs to be ranked (at most window); default window // 2."))
+
+    @model_validator(mode="after")
+    def _default_min_days(self) -> TopTradedRule:
+        if self.min_days is None:
+            self.min_days = max(1, self.window // 2)
+        return self
+
+
+class Member(BaseModel):
+    """One member row: the instrument is in the universe from ``start`` to ``end`` (both included)."""
+
+    # no bounds on the dates (a row is clipped to the version's calendar): each keyword costs a check per row of up to
+    # MAX_MEMBERS in the schema check of a request body
+    symbol: str = Field(max_length=32, pattern=MEMBER_SYMBOL)
+    start: date
+    end: date
+
+
+class UniversePayload(BaseModel):
+    """A new version of a dataset: its version ``dataset`` plus one instrument list ``market``, chosen by a rule
+    (top traded) or given as its members; registered under the base's name."""
+
+    runner: ClassVar[str] = "trainers.universe_job"
+    kind: Literal["universe"] = "universe"
+    dataset: DatasetRef
+    market: str = Field(pattern=SYMBOL, description="The instrument list written (not all, not index).")
+    description: str = Field("", max_length=1024)
+    rule: TopTradedRule | None = None
+    members: list[Member] | None = Field(None, min_length=1, max_length=MAX_MEMBERS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> UniversePayload:
+        if self.market.lower() in RESERVED_MARKETS:
+            raise ValueError(f"market {self.market!r} is reserved: a universe is neither all nor index")
+        if (self.rule is None) == (self.members is None):
+            raise ValueError("give exactly one of rule and members")
+        if self.rule is not None and self.rule.min_days is not None and self.rule.min_days > self.rule.window:
+            raise ValueError(f"min_days {self.rule.min_days} is more than the window of {self.rule.window} days")
+        return self
+
+
+JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload | IngestPayload | UniversePayload,
+                       Field(discriminator="kind")]
+JobKind = Literal["workflow", "probe", "market", "ingest", "universe"]
+KINDS: tuple[str, ...] = ("workflow", "probe", "market", "ingest", "universe")
 
 
 # ----- claim ------------------------------------------------------------------------------------------------------

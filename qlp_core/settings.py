@@ -107,6 +107,21 @@ class StorageSettings(BaseModel):
                                   "refused with 413 as soon as it passes this.")
     max_unpacked_bytes: int = Field(16 * 1024**3, ge=1, description="Most bytes an uploaded archive (or .csv.gz) may "
                                     "unpack to.")
+    dataset_store: str | None = Field(
+        None, description="Where dataset versions' packs and manifests live, the store every host fetches versions "
+        "from: `s3://bucket/prefix` (an S3-compatible server, see s3_*) or an absolute folder; default: <home>/store.")
+    s3_endpoint_url: str | None = Field(None, description="S3 endpoint of an s3:// dataset store, as the API reaches "
+                                        "it (MinIO, SeaweedFS or any S3).")
+    s3_public_endpoint_url: str | None = Field(
+        None, description="The same endpoint as workers reach it, for the presigned URLs they get; default: "
+        "s3_endpoint_url.")
+    s3_access_key_id: SecretStr | None = Field(None, description="Access key of the dataset store (the API only: "
+                                               "workers get presigned URLs).")
+    s3_secret_access_key: SecretStr | None = Field(None, description="Secret key of the dataset store (the API only).")
+    s3_region: str = Field("us-east-1", description="Region of the dataset store.")
+    presign_expiry_s: int = Field(900, ge=30, le=7 * 86400, description="How long a worker's presigned URL for a "
+                                  "pack or manifest is valid (seconds).")
+    pack_bytes: int = Field(256 * 1024**2, ge=64 * 1024, description="A dataset pack is closed at this size (bytes).")
     max_archive_members: int = Field(100_000, ge=1, description="Most files and folders an uploaded archive may hold.")
     max_unpack_ratio: float = Field(200.0, gt=1, description="Most an upload may grow when unpacked (unpacked ÷ "
                                     "uploaded bytes), past 64 MiB unpacked: beyond it the upload is a zip bomb.")
@@ -241,6 +256,10 @@ class Settings(BaseSettings):
         st.uploads_dir = (st.uploads_dir or st.scratch_dir / "uploads").expanduser().resolve()
         st.import_dir = (st.import_dir or self.home / "imports").expanduser().resolve()
         st.log_dir = (st.log_dir or self.home / "logs").expanduser().resolve()
+        if st.dataset_store is None:
+            st.dataset_store = str(self.home / "store")
+        elif not st.dataset_store.startswith("s3://"):
+            st.dataset_store = str(Path(st.dataset_store).expanduser().resolve())
         wk = self.worker
         wk.feature_cache_dir = (wk.feature_cache_dir or self.home / "feature-cache").expanduser().resolve()
         if self.db.url is None:

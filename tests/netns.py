@@ -37,10 +37,13 @@ def _ip(*args: str) -> None:
 
 
 class Relay:
-    """Forwards connections to ``listen`` on to the same port on 127.0.0.1 (thread per direction)."""
+    """Forwards connections to ``listen`` on to the same port on 127.0.0.1 (thread per direction), counting the
+    bytes each way: ``to_hosts`` (what the service sent to the hosts) and ``from_hosts``."""
 
     def __init__(self, host: str, port: int) -> None:
         self.port = port
+        self.to_hosts = self.from_hosts = 0
+        self._count = threading.Lock()
         self.sock = socket.create_server((host, port), reuse_port=False)
         self.conns: set[socket.socket] = set()
         self.closed = False
@@ -59,13 +62,18 @@ class Relay:
                 client.close()  # the service is down (a broker restart): the client sees a refused connection
                 continue
             self.conns |= {client, upstream}
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            for a, b, out in ((client, upstream, False), (upstream, client, True)):
+                threading.Thread(target=self._pipe, args=(a, b, out), daemon=True).start()
 
-    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket, to_hosts: bool) -> None:
         try:
             while data := src.recv(65536):
                 dst.sendall(data)
+                with self._count:
+                    if to_hosts:
+                        self.to_hosts += len(data)
+                    else:
+                        self.from_hosts += len(data)
         except OSError:
             pass
         finally:

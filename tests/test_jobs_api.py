@@ -387,8 +387,9 @@ def test_ws_server_pings_an_idle_follower(api: Api, dataset: dict[str, Any]) -> 
 
 def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, dataset: dict[str, Any],
                                                                   tmp_path: Path) -> None:
-    """No shared disk: the worker downloads the version over the trainer protocol, checks its content hash and
-    keeps it read-only in its scratch folder; a second job on that host uses the copy."""
+    """No shared disk: the worker assembles the version from the store's packs (through the API's store route: this
+    API's store is a folder), checks its content hash and keeps it read-only in its scratch folder; a second job on
+    that host uses the copy."""
     from pydantic import ValidationError
 
     from qlp_core.protocol import DatasetRef
@@ -396,10 +397,10 @@ def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, datas
     from trainers.api_client import TrainerAPI
     from trainers.datasets import DatasetFetchError, local_copy
 
-    url = f"/api/internal/datasets/{dataset['id']}/archive"
+    url = f"/api/internal/datasets/{dataset['id']}/locations"
     assert api.client.get(url).status_code == 401
-    assert api.client.get(url, headers=api.headers("admin")).status_code == 401  # users never get the archive
-    assert api.client.get("/api/internal/datasets/999/archive", headers=api.trainer).status_code == 404
+    assert api.client.get(url, headers=api.headers("admin")).status_code == 401  # users never get the locations
+    assert api.client.get("/api/internal/datasets/999/locations", headers=api.trainer).status_code == 404
 
     trainer = TrainerAPI("http://testserver", "unused")
     trainer.client = api.client  # the in-process API, with the trainer token below
@@ -409,14 +410,14 @@ def test_a_worker_on_another_host_fetches_a_dataset_version_once(api: Api, datas
     cache = tmp_path / "scratch" / "datasets"
     path, note = local_copy(trainer, ref, cache)
     assert path == cache / dataset["content_hash"] and content_hash(path) == dataset["content_hash"]
-    assert note is not None and note.startswith("fetched dataset tiny@v1 (")
+    assert note is not None and note.startswith("fetched dataset tiny@v1 from the store: 1 packs (0 already")
     cal = path / "calendars" / "day.txt"
     assert cal.read_text().startswith("20") and cal.stat().st_mode & 0o777 == 0o444  # read-only, as hashed
     again, note2 = local_copy(trainer, ref, cache)
     assert again == path and note2 is None
     # what arrives must match the recorded hash: nothing is kept otherwise
     bad = ref.model_copy(update={"hash": "0" * 64})
-    with pytest.raises(DatasetFetchError, match="arrived with hash"):
+    with pytest.raises(DatasetFetchError, match="is not the version"):
         local_copy(trainer, bad, cache)
     assert not (cache / bad.hash).exists() and [p.name for p in cache.iterdir() if p.is_dir()] == [path.name]
     with pytest.raises(ValidationError, match="hash"):  # a hash that is a path never reaches the cache

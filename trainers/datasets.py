@@ -1,16 +1,23 @@
-"""The worker's dataset cache: a job's dataset version is downloaded from the API once per host (a tar stream
-over the trainer protocol), checked against its content hash, and kept read-only under
-``<scratch>/datasets/<hash>``. Concurrent jobs on one host wait on a file lock instead of downloading twice."""
+"""The worker's dataset cache: a job's dataset version is assembled once per host from the store's packs (fetched
+straight from the store, each verified and kept once per host), checked against its content hash, and kept
+read-only under ``<scratch>/datasets/<hash>``. Concurrent jobs on one host wait on a file lock instead of fetching
+twice. An ingest job's upload comes from the API as a tar stream."""
 
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from qlp_core.packs import Manifest, PackError, assemble, verify_pack
 from qlp_core.protocol import DatasetRef
 from qlp_core.qlib_data import content_hash, extract_tar, make_read_only, make_writable
 from trainers.api_client import TrainerAPI
@@ -54,32 +61,92 @@ def fetch_upload(api: TrainerAPI, job_id: int, worker: str, into: Path) -> str:
     return f"fetched the upload ({body.bytes / 1e6:.1f} MB, {time.monotonic() - t0:.1f} s)"
 
 
+def _download(api: TrainerAPI, store: httpx.Client, url: str, into: Path) -> int:
+    """One store object into ``into``: a presigned URL straight from the store (no credentials sent), a relative one
+    through the API's store route; returns its bytes."""
+    client = api.client if url.startswith("/") else store
+    got = 0
+    with client.stream("GET", url, timeout=300) as r:
+        if r.status_code != 200:
+            raise DatasetFetchError(f"{url.split('?')[0]} could not be fetched: HTTP {r.status_code}")
+        with into.open("wb") as fh:
+            for block in r.iter_bytes(1 << 20):
+                fh.write(block)
+                got += len(block)
+    return got
+
+
+def _pack(api: TrainerAPI, store: httpx.Client, packs: Path, sha: str, url: str) -> int:
+    """The pack ``sha`` in this host's pack folder (verified; downloaded unless a job fetched it before); returns the
+    bytes downloaded."""
+    target = packs / sha
+    with (packs / f"{sha}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.is_file():
+            return 0
+        tmp = packs / f".{sha}-{os.getpid()}-{threading.get_ident()}"
+        try:
+            got = _download(api, store, url, tmp)
+            verify_pack(tmp, sha)
+            os.chmod(tmp, 0o444)
+            tmp.rename(target)
+        except PackError as exc:
+            raise DatasetFetchError(str(exc)) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return got
+
+
 def local_copy(api: TrainerAPI, dataset: DatasetRef, cache: Path) -> tuple[Path, str | None]:
-    """The folder to give Qlib for ``dataset`` (its DatasetRef), and a note for the job log when it was fetched."""
+    """The folder to give Qlib for ``dataset`` (its DatasetRef), and a note for the job log when it was fetched.
+
+    The API answers where the version's manifest and packs are (presigned URLs of the S3 store); the packs come
+    straight from the store into ``<cache>/../packs`` (one verified copy per pack on this host: a pack that several
+    versions share is fetched once), and the folder is assembled from them and checked against its content hash."""
     digest = dataset.hash  # a hex digest: the protocol model checks its shape
     cache.mkdir(parents=True, exist_ok=True)
+    packs = cache.parent / "packs"
+    packs.mkdir(parents=True, exist_ok=True)
     target = cache / digest
     with (cache / f"{digest}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another job on this host may be fetching the same version
         if target.is_dir():
             return target, None
         t0 = time.monotonic()
+        r = api.client.get(f"/api/internal/datasets/{dataset.id}/locations", timeout=120)
+        if r.status_code != 200:
+            raise DatasetFetchError(f"dataset {dataset.id}: the API answered HTTP {r.status_code} for its locations")
+        where = r.json()
+        if where.get("content_hash") != digest:
+            raise DatasetFetchError(f"dataset {dataset.id} is not the version {digest[:12]}… the job names")
         tmp = Path(tempfile.mkdtemp(prefix=f".{digest[:12]}-", dir=cache))
         try:
-            with api.client.stream("GET", f"/api/internal/datasets/{dataset.id}/archive", timeout=300) as r:
-                if r.status_code != 200:
-                    raise DatasetFetchError(f"dataset {dataset.id} download failed: HTTP {r.status_code}")
-                body = _ResponseReader(r.iter_bytes(1 << 20))
-                extract_tar(body, tmp)
+            with httpx.Client(timeout=60, follow_redirects=False) as store:
+                _download(api, store, where["manifest"], tmp / ".manifest")
+                manifest = Manifest.model_validate_json((tmp / ".manifest").read_bytes())
+                (tmp / ".manifest").unlink()
+                if manifest.content_hash != digest or manifest.packs() - set(where["packs"]):
+                    raise DatasetFetchError(f"the manifest of dataset {dataset.id} does not describe version "
+                                            f"{digest[:12]}…")
+                needed = sorted(manifest.packs())
+                had = sum((packs / sha).is_file() for sha in needed)
+                with ThreadPoolExecutor(max_workers=4) as pool:
+                    fetched = sum(pool.map(lambda sha: _pack(api, store, packs, sha, where["packs"][sha]), needed))
+            try:
+                assemble(manifest, lambda sha: packs / sha, tmp)
+            except PackError as exc:
+                raise DatasetFetchError(str(exc)) from None
             got = content_hash(tmp)
             if got != digest:
                 raise DatasetFetchError(
-                    f"dataset {dataset.id} arrived with hash {got[:12]}…, expected {digest[:12]}…")
+                    f"dataset {dataset.id} assembled with hash {got[:12]}…, expected {digest[:12]}…")
             make_read_only(tmp)
             tmp.rename(target)
         except BaseException:
             make_writable(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        took, mb = time.monotonic() - t0, body.bytes / 1e6
-        return target, f"fetched dataset {dataset.name}@v{dataset.version} ({mb:.1f} MB, {took:.1f} s)"
+        took = time.monotonic() - t0
+        return target, (f"fetched dataset {dataset.name}@v{dataset.version} from the store: {len(needed)} packs "
+                        f"({had} already on this host), {fetched / 1e6:.1f} MB downloaded, "
+                        f"{manifest.size() / 1e6:.1f} MB assembled, {took:.1f} s")

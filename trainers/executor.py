@@ -21,6 +21,7 @@ from qlp_core.proc import stop_group
 from qlp_core.protocol import (
     MAX_BATCH,
     VALIDATION_MEMBER,
+    DatasetRef,
     IngestPayload,
     JobPayload,
     JobSpec,
@@ -38,7 +39,7 @@ FLUSH_S = 0.2
 HEARTBEAT_S = 1.0
 KILL_GRACE_S = 5.0
 MAX_LINE = 16000
-SECRET_ENV_PREFIXES = ("QLP_AUTH__", "QLP_DB__")
+SECRET_ENV_PREFIXES = ("QLP_AUTH__", "QLP_DB__", "QLP_STORAGE__S3_", "QLP_MLFLOW__S3_")
 
 
 class LogShipper:
@@ -101,18 +102,23 @@ class JobExecutor:
             shipper.close()
 
     def _local_payload(self, spec: JobSpec, folder: Path, shipper: LogShipper) -> JobPayload:
-        """The payload with its dataset (fetched once per host when not shared) or its upload where this host can
-        read it."""
+        """The payload with its dataset versions (``dataset``, and ``base`` of an append: fetched once per host when
+        not shared) and its upload where this host can read them."""
         payload = spec.payload
-        if isinstance(payload, IngestPayload) and self.fetch_datasets:
-            shipper.add(f"[worker] {fetch_upload(self.api, spec.job_id, self.worker, folder / 'upload')}")
-            return payload.model_copy(update={"path": str(folder / "upload")})
-        if not isinstance(payload, WorkflowPayload) or not self.fetch_datasets:
+        if not self.fetch_datasets:
             return payload
-        path, note = local_copy(self.api, payload.dataset, self.scratch / "datasets")
-        if note:
-            shipper.add(f"[worker] {note}")
-        return payload.model_copy(update={"dataset": payload.dataset.model_copy(update={"path": str(path)})})
+        if isinstance(payload, IngestPayload):
+            shipper.add(f"[worker] {fetch_upload(self.api, spec.job_id, self.worker, folder / 'upload')}")
+            payload = payload.model_copy(update={"path": str(folder / "upload")})
+        update: dict[str, DatasetRef] = {}
+        for attr in ("dataset", "base"):
+            ref = getattr(payload, attr, None)
+            if isinstance(ref, DatasetRef):
+                path, note = local_copy(self.api, ref, self.scratch / "datasets")
+                if note:
+                    shipper.add(f"[worker] {note}")
+                update[attr] = ref.model_copy(update={"path": str(path)})
+        return payload.model_copy(update=update) if update else payload
 
     def _fail(self, job_id: int, shipper: LogShipper, why: str) -> str:
         shipper.add(f"[worker] job {job_id} failed: {why}")
@@ -129,11 +135,7 @@ class JobExecutor:
         try:
             local = self._local_payload(spec, folder, shipper)
         except Exception as exc:
-            if isinstance(payload, IngestPayload):
-                return self._fail(job_id, shipper, f"could not fetch the upload: {exc}")
-            assert isinstance(payload, WorkflowPayload)
-            ds = payload.dataset
-            return self._fail(job_id, shipper, f"could not fetch dataset {ds.name}@v{ds.version}: {exc}")
+            return self._fail(job_id, shipper, f"could not fetch the job's data: {exc}")
         runner_spec = RunnerSpec(job_id=job_id, user=spec.user, tracking_uri=tracking_uri,
                                  result_path=str(result_path), output_dir=str(folder / "output"), kernels=None,
                                  payload=local)
@@ -251,7 +253,7 @@ class JobExecutor:
     # ----- what a kind does after its process succeeded; returns the job's metrics --------------------------
     def _after(self, kind: str) -> Any:
         return {"workflow": self._workflow_result, "market": self._upload_dataset,
-                "ingest": self._upload_ingested}.get(kind, _no_result)
+                "ingest": self._upload_ingested, "universe": self._upload_dataset}.get(kind, _no_result)
 
     @staticmethod
     def _workflow_result(job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:

@@ -3,12 +3,17 @@ it (``python -m trainers.ingest_job SPEC.json``); the worker then uploads and re
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qlp_core.proc import die_with_parent
 from qlp_core.protocol import IngestPayload, RunnerSpec
+
+if TYPE_CHECKING:
+    from trainers.ingest import ValidationReport, WriteSummary
 
 #: Folders archivers add that hold no data.
 JUNK = frozenset({"__MACOSX"})
@@ -27,6 +32,46 @@ def input_root(root: Path) -> Path:
             break
         root = entries[0]
     return root
+
+
+def _append(p: IngestPayload, root: Path, qlib: bool, out: Path) -> tuple[ValidationReport, WriteSummary | None]:
+    """The base version with the upload appended, validated as one market and written whole (the store keeps only
+    what changed). The base's other markets come along: one that listed every instrument is extended as ``all`` is,
+    any other (a universe) is kept as it was."""
+    from trainers.ingest import ReadOptions, read_bars, read_qlib_folder, validate_bars, write_qlib
+    from trainers.ingest.append import append_bars
+
+    assert p.base is not None
+    base_root = Path(p.base.path)
+    t0 = time.monotonic()
+    base = read_qlib_folder(base_root)
+    if qlib:
+        new = read_qlib_folder(root)
+    else:
+        new = read_bars(root, options=ReadOptions(columns=p.columns, date_format=p.date_format,
+                                                  benchmarks=p.benchmarks, prices=p.prices))
+    bars, revisions = append_bars(base, new)
+    print(f"[qlp] appending {new.rows:,} rows of {len(new.symbols)} instruments to {p.base.name}@v{p.base.version} "
+          f"({base.rows:,} rows of {len(base.symbols)}): {bars.rows:,} rows, read in {time.monotonic() - t0:.1f}s",
+          flush=True)
+    report = validate_bars(bars)
+    report.errors[:0] = revisions
+    if not report.ok:
+        return report, None
+    written = write_qlib(bars, out, market=p.market)
+    inst = base_root / "instruments"
+    everyone = (inst / "all.txt").read_text().splitlines()
+    for path in sorted(inst.glob("*.txt")):
+        target = out / "instruments" / path.name
+        if target.exists() or path.is_symlink():
+            continue
+        if path.read_text().splitlines() == everyone:
+            shutil.copyfile(out / "instruments" / "all.txt", target)
+            print(f"[qlp] market {path.stem} lists every instrument, as all does: extended with it", flush=True)
+        else:
+            shutil.copyfile(path, target)
+            print(f"[qlp] market {path.stem} kept as the base has it (define it again to extend it)", flush=True)
+    return report, written
 
 
 def run(spec: RunnerSpec) -> int:
@@ -51,7 +96,9 @@ def run(spec: RunnerSpec) -> int:
           f"{p.name}", flush=True)
     t0 = time.monotonic()
     try:
-        if qlib:
+        if p.base is not None:
+            report, written = _append(p, root, qlib, out)
+        elif qlib:
             bars = read_qlib_folder(root)
             print(f"[qlp] read {bars.rows:,} rows of {len(bars.symbols)} instruments in {time.monotonic() - t0:.1f}s",
                   flush=True)

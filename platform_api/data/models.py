@@ -32,5 +32,13 @@ class Dataset(Base):
     description: Mapped[str] = mapped_column(String(1024), default="")
     #: the validation report of an ingested version (its warnings; an ingest with errors registers nothing)
     validation: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: the store's packs its manifest references (manifests/<content_hash>.json); None until it is stored
+    packs: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    #: bytes this version added to the store (what no earlier version of the name held)
+    stored_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    #: files added, unchanged, appended, rewritten, removed against ``base_id``, and the days/instruments added
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id", ondelete="SET NULL"), nullable=True)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -23,6 +23,10 @@ def latest_version(session: Session, name: str) -> int:
     return session.scalar(select(func.max(Dataset.version)).where(Dataset.name == name)) or 0
 
 
+def latest(session: Session, name: str) -> Dataset | None:
+    return session.scalar(select(Dataset).where(Dataset.name == name).order_by(Dataset.version.desc()).limit(1))
+
+
 def find_by_hash(session: Session, name: str, content_hash: str) -> Dataset | None:
     return session.scalar(select(Dataset).where(Dataset.name == name, Dataset.content_hash == content_hash))
 

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse
 from pydantic import BeforeValidator, StringConstraints
 
-from platform_api.data import browse, ingest, service, uploads
+from platform_api.data import browse, ingest, service, uploads, versions
 from platform_api.data import repository as repo
 from platform_api.data.schemas import BarsRead, CalendarRead, DatasetCreate, DatasetRead, InstrumentRead
+from platform_api.data.store import open_store
 from platform_api.db import MAX_ID
 from platform_api.deps import (
+    AdminUser,
     CurrentUser,
     ResearcherUser,
     RowId,
@@ -28,12 +29,12 @@ from platform_api.deps import (
     StreamingResearcher,
     TrainerAuth,
 )
-from platform_api.domain_errors import Gone, Refused
+from platform_api.domain_errors import NotFound, Refused
 from platform_api.errors import AUTHED, problems
 from platform_api.jobs.schemas import JobRead
 from platform_api.jobs.submit import submit_market, to_read
-from qlp_core.protocol import NAME, UPLOAD_HASH_HEADER, MarketPayload
-from qlp_core.qlib_data import SYMBOL_PATTERN, tar_stream
+from qlp_core.protocol import NAME, MarketPayload
+from qlp_core.qlib_data import SYMBOL_PATTERN
 
 router = APIRouter(prefix="/api/data", tags=["data"])
 internal = APIRouter(prefix="/api/internal/datasets", tags=["trainer protocol"], include_in_schema=False)
@@ -111,6 +112,9 @@ async def ingest_version(
     prices: Annotated[str, Query(pattern="^(adjusted|raw)$", description=(
         "adjusted: prices are adjusted already; raw: the factor column adjusts them."))] = "adjusted",
     description: Annotated[str, Query(max_length=1024)] = "",
+    append: Annotated[bool, Query(description=(
+        "Add the upload's days or instruments to the newest version instead of replacing it: the new version holds "
+        "both and stores only what changed; a row that would change the base's history is an error."))] = False,
 ) -> JobRead:
     """Upload market data as the next version of ``name``: the body is the file, streamed (at most
     ``QLP_STORAGE__MAX_UPLOAD_BYTES``: 413 as soon as it passes). Archives are unpacked here, safely: members
@@ -122,13 +126,21 @@ async def ingest_version(
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/octet-stream":
         raise Refused("send the file as the body, with Content-Type: application/octet-stream")
+    base = await to_thread.run_sync(ingest.append_base, settings, name) if append else None
     received = await uploads.receive(request, settings)
-    return await to_thread.run_sync(ingest.queue_ingest, settings, user, options, received)
+    return await to_thread.run_sync(ingest.queue_ingest, settings, user, options, received, base)
 
 
 @router.get("/datasets/{dataset_id}", response_model=DatasetRead, responses=problems(*AUTHED, 404))
 def get_dataset(dataset_id: RowId, _: CurrentUser, session: SessionDep) -> DatasetRead:
     return DatasetRead.model_validate(service.get_or_404(session, dataset_id))
+
+
+@router.post("/datasets/{dataset_id}/archive", response_model=DatasetRead, responses=problems(*AUTHED, 404))
+def archive_dataset(dataset_id: RowId, user: AdminUser, session: SessionDep) -> DatasetRead:
+    """Archive a version (admin): no new job may train on it or append to it; runs that used it keep it, its files
+    and its place in the store. Archiving again changes nothing."""
+    return DatasetRead.model_validate(service.archive(session, service.get_or_404(session, dataset_id)))
 
 
 @router.get("/datasets/{dataset_id}/instruments", response_model=list[InstrumentRead],
@@ -172,12 +184,25 @@ def get_bars(
     return browse.bars(service.get_or_404(session, dataset_id), symbol, start, end, adjust)
 
 
-@internal.get("/{dataset_id}/archive")
-def dataset_archive(dataset_id: int, _: TrainerAuth, session: SessionDep) -> StreamingResponse:
-    """A dataset version as a tar stream, for workers on hosts that do not share the API's disk."""
+@internal.get("/{dataset_id}/locations")
+def dataset_locations(dataset_id: int, _: TrainerAuth, session: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """Where a worker on another host fetches a version: its manifest and packs in the store (presigned URLs of
+    the S3 store; the store route below for a folder store). Versions older than the store are stored first."""
     ds = service.get_or_404(session, dataset_id)
-    root = Path(ds.path)
-    if not root.is_dir():
-        raise Gone(f"the files of dataset {ds.name}@v{ds.version} are gone from {ds.path}")
-    return StreamingResponse(tar_stream(root), media_type="application/x-tar",
-                             headers={UPLOAD_HASH_HEADER: ds.content_hash})
+    versions.ensure_stored(session, settings, ds)
+    return versions.locations(settings, ds)
+
+
+store_internal = APIRouter(prefix="/api/internal/store", tags=["trainer protocol"], include_in_schema=False)
+STORE_KEY = r"^(packs/[0-9a-f]{64}|manifests/[0-9a-f]{64}\.json)$"
+
+
+@store_internal.get("/{key:path}")
+def store_object(key: Annotated[str, PathParam(pattern=STORE_KEY)], _: TrainerAuth,
+                 settings: SettingsDep) -> FileResponse:
+    """An object of a folder store, for workers that do not share the API's disk (an S3 store hands out presigned
+    URLs instead and answers 404 here)."""
+    path = open_store(settings).local_path(key)
+    if path is None:
+        raise NotFound(f"no object {key} in the dataset store")
+    return FileResponse(path, media_type="application/octet-stream")

@@ -72,6 +72,27 @@ class DatasetRead(BaseModel):
     created_at: datetime
     validation: ValidationRead | None = Field(None, description="The ingest's validation report; None for versions "
                                               "not ingested (generated, imported).")
+    stored_bytes: int | None = Field(None, description="Bytes this version added to the dataset store: only what no "
+                                     "earlier version of the name holds (None until stored).")
+    base_id: int | None = Field(None, description="The version this one was built on (what `changes` compares with).")
+    changes: ChangesRead | None = None
+    archived_at: datetime | None = Field(None, description="When it was archived: no new job may use it; runs that "
+                                         "used it keep it.")
+
+
+class ChangesRead(BaseModel):
+    """What a version changed against its base version: files by fate, and the days and instruments it added."""
+
+    added: int = 0
+    unchanged: int = 0
+    appended: int = Field(0, description="Files that grew: only their new tail is stored.")
+    rewritten: int = 0
+    removed: int = 0
+    days_added: int = 0
+    first_new_day: date | None = None
+    instruments_added: list[str] = Field(default_factory=list)
+    instruments_removed: list[str] = Field(default_factory=list)
+    markets_added: list[str] = Field(default_factory=list)
 
 
 class InstrumentRead(BaseModel):

@@ -12,9 +12,12 @@ from sqlalchemy.orm import Session
 
 from platform_api.auth.principal import Principal
 from platform_api.data import repository as repo
+from platform_api.data import versions
 from platform_api.data.models import Dataset
 from platform_api.data.schemas import FolderSource
-from platform_api.domain_errors import Conflict, Forbidden, NotFound, Refused
+from platform_api.data.store import StoreError
+from platform_api.db import utcnow
+from platform_api.domain_errors import Conflict, Forbidden, NotFound, Refused, Unavailable
 from qlp_core.qlib_data import QlibFolderError, content_hash, describe_folder, make_read_only
 from qlp_core.settings import Settings
 
@@ -64,10 +67,11 @@ def import_folder(session: Session, settings: Settings, src: FolderSource, user:
 
 def register_folder(session: Session, settings: Settings, folder: Path, *, name: str, description: str,
                     source: dict[str, Any], user_id: int | None, expected_hash: str | None = None,
-                    validation: dict[str, Any] | None = None) -> tuple[Dataset, bool]:
+                    validation: dict[str, Any] | None = None, base_id: int | None = None) -> tuple[Dataset, bool]:
     """Check ``folder`` is a Qlib data folder, hash it, and move it into place as the next version of ``name``
-    (read-only from then on), with its ingest's ``validation`` report. The same content under the same name is the
-    version already there (left as it was)."""
+    (read-only from then on), with its ingest's ``validation`` report, stored against version ``base_id`` (an
+    append's or a universe's base; default: the newest). The same content under the same name is the version already
+    there (left as it was)."""
     try:
         info = describe_folder(folder)
     except QlibFolderError as exc:
@@ -84,15 +88,20 @@ def register_folder(session: Session, settings: Settings, folder: Path, *, name:
     final = base / name / f"v{version}"
     if final.exists():
         raise Conflict(f"dataset folder {name}/v{version} exists already")
-    final.parent.mkdir(parents=True, exist_ok=True)
-    folder.rename(final)
-    make_read_only(final)
     ds = Dataset(
         name=name, version=version, path=str(final), content_hash=digest, source=source,
         instruments=info.instruments, markets=info.markets, benchmarks=info.benchmarks, fields=info.fields,
         freq=info.freq, calendar_start=info.calendar_start, calendar_end=info.calendar_end,
         size_bytes=info.size_bytes, description=description, created_by=user_id, validation=validation,
     )
+    try:
+        # stored before the move: a failure leaves nothing in place
+        versions.store_version(session, settings, ds, folder, base_id)
+    except StoreError as exc:
+        raise Unavailable(f"the dataset store refused version {name}@v{version}: {exc}") from exc
+    final.parent.mkdir(parents=True, exist_ok=True)
+    folder.rename(final)
+    make_read_only(final)
     return repo.add(session, ds), True
 
 
@@ -100,4 +109,18 @@ def get_or_404(session: Session, dataset_id: int) -> Dataset:
     ds = repo.get(session, dataset_id)
     if ds is None:
         raise NotFound("no such dataset")
+    return ds
+
+
+def archive(session: Session, ds: Dataset) -> Dataset:
+    if ds.archived_at is None:
+        ds.archived_at = utcnow()
+    return ds
+
+
+def usable(session: Session, dataset_id: int) -> Dataset:
+    """A version a new job may use: 404 when there is none, 422 when it is archived."""
+    ds = get_or_404(session, dataset_id)
+    if ds.archived_at is not None:
+        raise Refused(f"{ds.name}@v{ds.version} is archived: new jobs may not use it")
     return ds

@@ -27,7 +27,8 @@ class JobKind:
     PROBE = "probe"  # prints lines at a set rate and exits: checks and benchmarks the job path itself (params)
     MARKET = "market"  # generates a synthetic market and registers it as a dataset version (params)
     INGEST = "ingest"  # ingests an uploaded file of market data into a validated dataset version (params)
-    ALL = (WORKFLOW, PROBE, MARKET, INGEST)
+    UNIVERSE = "universe"  # a dataset version plus one instrument list (a rule's or given members), a new version
+    ALL = (WORKFLOW, PROBE, MARKET, INGEST, UNIVERSE)
 
 
 class Job(Base):

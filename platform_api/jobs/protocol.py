@@ -34,6 +34,7 @@ from qlp_core.protocol import (
     MarketPayload,
     ProbePayload,
     RunInfo,
+    UniversePayload,
     WorkflowPayload,
 )
 from qlp_core.settings import Settings
@@ -57,6 +58,7 @@ PAYLOADS: dict[str, Callable[[Session, Job], JobPayload]] = {
     JobKind.PROBE: lambda _, job: ProbePayload.model_validate(job.params or {}),
     JobKind.MARKET: lambda _, job: MarketPayload.model_validate(job.params or {}),
     JobKind.INGEST: lambda _, job: IngestPayload.model_validate(job.params or {}),
+    JobKind.UNIVERSE: lambda _, job: UniversePayload.model_validate(job.params or {}),
 }
 #: Kinds whose process logs an MLflow run (and so gets a job token for the door).
 LOGS_RUNS = frozenset({JobKind.WORKFLOW})
@@ -136,11 +138,24 @@ def register_dataset(session: Session, settings: Settings, job_id: int, worker: 
         source = {"kind": "upload", **payload.model_dump(mode="json", exclude={"kind", "name", "description", "path"})}
         if validation is None:
             raise Refused("an ingest job's dataset comes with its validation report")
+    elif job.kind == JobKind.UNIVERSE:  # the next version of its base's name: the base plus one instrument list
+        universe = UniversePayload.model_validate(job.params or {})
+        source = {"kind": "universe", "base": universe.dataset.id, "market": universe.market,
+                  **({"rule": universe.rule.model_dump(mode="json")} if universe.rule is not None
+                     else {"members": len(universe.members or [])})}
+        ds, created = data_service.register_folder(session, settings, folder, name=universe.dataset.name,
+                                                   description=universe.description, source=source,
+                                                   user_id=job.user_id, expected_hash=digest, validation=None,
+                                                   base_id=universe.dataset.id)
+        job.dataset_id = ds.id
+        return ds, created
     else:
         raise Refused(f"a {job.kind} job produces no dataset")
+    base = payload.base.id if isinstance(payload, IngestPayload) and payload.base is not None else None
     ds, created = data_service.register_folder(session, settings, folder, name=payload.name,
                                                description=payload.description, source=source,
-                                               user_id=job.user_id, expected_hash=digest, validation=validation)
+                                               user_id=job.user_id, expected_hash=digest, validation=validation,
+                                               base_id=base)
     job.dataset_id = ds.id
     return ds, created
 

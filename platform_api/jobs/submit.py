@@ -17,7 +17,7 @@ from platform_api.jobs.dispatch import dispatch
 from platform_api.jobs.hub import hub
 from platform_api.jobs.models import Job, JobKind, JobState
 from platform_api.jobs.schemas import JobRead, TrainRequest
-from qlp_core.protocol import IngestPayload, MarketPayload, ProbePayload
+from qlp_core.protocol import IngestPayload, MarketPayload, ProbePayload, UniversePayload
 from qlp_core.settings import Settings
 from qlp_core.workflow_config import ConfigError, config_hash, vet
 
@@ -69,7 +69,7 @@ def submit(session: Session, settings: Settings, user: Principal, req: TrainRequ
         text = req.config_text
     config = vet_config(text, req.overrides)
     assert req.dataset_id is not None
-    dataset = data_service.get_or_404(session, req.dataset_id)
+    dataset = data_service.usable(session, req.dataset_id)
     return _queue(session, settings, Job(
         state=JobState.QUEUED, name=req.name or f"{dataset.name}@v{dataset.version}",
         queue=req.queue or settings.broker.default_queue, config_text=text, config_hash=config_hash(text),
@@ -90,8 +90,16 @@ def submit_ingest(session: Session, settings: Settings, user: Principal, payload
                           queue=None, priority=7, max_attempts=3)
 
 
+def submit_universe(session: Session, settings: Settings, user: Principal, payload: UniversePayload) -> Job:
+    """Choosing a universe reads every instrument's bars (pandas/numpy): a worker's job, never a request thread's."""
+    base = payload.dataset
+    return _queue_payload(session, settings, user, payload,
+                          name=f"universe {payload.market} of {base.name}@v{base.version}", experiment="datasets",
+                          queue=None, priority=7, max_attempts=3)
+
+
 def _queue_payload(session: Session, settings: Settings, user: Principal,
-                   payload: ProbePayload | MarketPayload | IngestPayload, *,
+                   payload: ProbePayload | MarketPayload | IngestPayload | UniversePayload, *,
                    name: str, experiment: str, queue: str | None, priority: int, max_attempts: int) -> Job:
     """A job of a kind that has no workflow config: its payload's fields are the job's params."""
     params = payload.model_dump(mode="json", exclude={"kind"})

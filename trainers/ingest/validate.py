@@ -17,7 +17,7 @@ from trainers.ingest.readers import PRICE_FIELDS, Bars
 CHECKS = ("duplicate_rows", "non_positive_price", "negative_volume", "high_below_low", "open_outside_range",
           "close_outside_range", "missing_days", "suspension", "extreme_jump", "nan_ratio", "field_missing",
           "factor_missing", "factor_non_positive", "factor_jump_without_price_move", "calendar_weekend",
-          "calendar_gap", "benchmark_missing", "symbols_merged")
+          "calendar_gap", "benchmark_missing", "symbols_merged", "revises_base")
 
 
 class ValidationConfig(BaseModel):

@@ -287,6 +287,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/data/datasets/{dataset_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive Dataset
+         * @description Archive a version (admin): no new job may train on it or append to it; runs that used it keep it, its files
+         *     and its place in the store. Archiving again changes nothing.
+         */
+        post: operations["data_archive_dataset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/data/datasets/{dataset_id}/bars": {
         parameters: {
             query?: never;
@@ -343,6 +364,50 @@ export interface paths {
         get: operations["data_list_instruments"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/datasets/{dataset_id}/markets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Markets
+         * @description The version's instrument lists: instruments, rows and first and last day of each, and how a universe job made
+         *     it (rule or upload) where known.
+         */
+        get: operations["data_list_markets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data/datasets/{dataset_id}/universes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Universe
+         * @description Build a universe on this version: a worker writes the version plus ``instruments/<market>.txt`` (the top ``n``
+         *     by mean traded value before each month's first trading day, or the given members) as the next version of its
+         *     name; answers with the job at once. When the job has succeeded its ``dataset_id`` is the new version; symbols the
+         *     version does not list fail the job, named.
+         */
+        post: operations["data_create_universe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -676,6 +741,51 @@ export interface components {
              */
             dates: string[];
         };
+        /**
+         * ChangesRead
+         * @description What a version changed against its base version: files by fate, and the days and instruments it added.
+         */
+        ChangesRead: {
+            /**
+             * Added
+             * @default 0
+             */
+            added: number;
+            /**
+             * Appended
+             * @description Files that grew: only their new tail is stored.
+             * @default 0
+             */
+            appended: number;
+            /**
+             * Days Added
+             * @default 0
+             */
+            days_added: number;
+            /** First New Day */
+            first_new_day?: string | null;
+            /** Instruments Added */
+            instruments_added?: string[];
+            /** Instruments Removed */
+            instruments_removed?: string[];
+            /** Markets Added */
+            markets_added?: string[];
+            /**
+             * Removed
+             * @default 0
+             */
+            removed: number;
+            /**
+             * Rewritten
+             * @default 0
+             */
+            rewritten: number;
+            /**
+             * Unchanged
+             * @default 0
+             */
+            unchanged: number;
+        };
         /** Compare */
         Compare: {
             /**
@@ -812,6 +922,16 @@ export interface components {
         };
         /** DatasetRead */
         DatasetRead: {
+            /**
+             * Archived At
+             * @description When it was archived: no new job may use it; runs that used it keep it.
+             */
+            archived_at?: string | null;
+            /**
+             * Base Id
+             * @description The version this one was built on (what `changes` compares with).
+             */
+            base_id?: number | null;
             /** Benchmarks */
             benchmarks: string[];
             /**
@@ -824,6 +944,7 @@ export interface components {
              * Format: date
              */
             calendar_start: string;
+            changes?: components["schemas"]["ChangesRead"] | null;
             /** Content Hash */
             content_hash: string;
             /**
@@ -853,6 +974,11 @@ export interface components {
             source: {
                 [key: string]: unknown;
             };
+            /**
+             * Stored Bytes
+             * @description Bytes this version added to the dataset store: only what no earlier version of the name holds (None until stored).
+             */
+            stored_bytes?: number | null;
             /** @description The ingest's validation report; None for versions not ingested (generated, imported). */
             validation?: components["schemas"]["ValidationRead"] | null;
             /** Version */
@@ -1202,6 +1328,51 @@ export interface components {
              * @default 3
              */
             years: number;
+        };
+        /**
+         * MarketRead
+         * @description One instrument list of a version.
+         */
+        MarketRead: {
+            /** First Day */
+            first_day: string | null;
+            /**
+             * Instruments
+             * @description Distinct instruments.
+             */
+            instruments: number;
+            /** Last Day */
+            last_day: string | null;
+            /**
+             * Lines
+             * @description Rows: an instrument listed over several stretches has several.
+             */
+            lines: number;
+            /** Name */
+            name: string;
+            /**
+             * Source
+             * @description How a universe job made it: rule (top traded) or upload (given members); null when not known.
+             */
+            source?: ("rule" | "upload") | null;
+        };
+        /**
+         * Member
+         * @description One member row: the instrument is in the universe from ``start`` to ``end`` (both included).
+         */
+        Member: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Symbol */
+            symbol: string;
         };
         /** Memory */
         Memory: {
@@ -1583,6 +1754,35 @@ export interface components {
             user_id: number;
         };
         /**
+         * TopTradedRule
+         * @description At each rebalance (the first trading day of each month), the ``n`` instruments with the highest mean daily
+         *     traded value over the ``window`` trading days before it; members until the next rebalance.
+         */
+        TopTradedRule: {
+            /**
+             * Min Days
+             * @description Traded days in the window an instrument needs to be ranked (at most window); default window // 2.
+             */
+            min_days?: number | null;
+            /**
+             * N
+             * @description Members per rebalance (fewer where fewer are eligible).
+             */
+            n: number;
+            /**
+             * Rebalance
+             * @default monthly
+             * @constant
+             */
+            rebalance: "monthly";
+            /**
+             * Window
+             * @description Trading days before the rebalance day the ranking reads.
+             * @default 60
+             */
+            window: number;
+        };
+        /**
          * TrainRequest
          * @description A training job: a qrun YAML (inline text or a stored config) on a dataset version, with overrides;
          *     or a probe job that exercises the job path itself (dispatch, workers, logs).
@@ -1644,6 +1844,35 @@ export interface components {
             dataset_id?: null;
             /** @constant */
             kind: "probe";
+        };
+        /**
+         * UniverseCreate
+         * @description A universe: a market chosen by a rule (``rule``) or given as its members (``members``): exactly one of them.
+         */
+        UniverseCreate: {
+            /**
+             * Description
+             * @description The new version's description; one is made when empty.
+             * @default
+             */
+            description: string;
+            /**
+             * Market
+             * @description Name of the instrument list written, lower-cased (Qlib reads instruments/<market in lower case>.txt); not `all` or `index`. A market of that name in the base version is replaced.
+             */
+            market: string;
+            /**
+             * Members
+             * @description Member rows: symbol (any spelling the ingest takes: 600000.SH, sh600000), first and last day. The job refuses symbols the version does not list, naming them; rows are clipped to each instrument's listing.
+             */
+            members?: components["schemas"]["Member"][] | null;
+            rule?: components["schemas"]["TopTradedRule"] | null;
+        } | {
+            members?: null;
+            rule: Record<string, never>;
+        } | {
+            members: unknown[];
+            rule?: null;
         };
         /** UserCreate */
         UserCreate: {
@@ -2815,6 +3044,64 @@ export interface operations {
             };
         };
     };
+    data_archive_dataset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatasetRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     data_get_bars: {
         parameters: {
             query: {
@@ -3037,9 +3324,158 @@ export interface operations {
             };
         };
     };
+    data_list_markets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    data_create_universe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UniverseCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gone */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     data_ingest_version: {
         parameters: {
             query: {
+                /** @description Add the upload's days or instruments to the newest version instead of replacing it: the new version holds both and stores only what changed; a row that would change the base's history is an error. */
+                append?: boolean;
                 /** @description Benchmark index instruments, any spelling. */
                 benchmark?: string[];
                 /** @description strptime format of the dates, e.g. `%Y%m%d`; detected when left out. */
@@ -3534,6 +3970,8 @@ export interface operations {
     jobs_list_jobs: {
         parameters: {
             query?: {
+                /** @description Jobs on this dataset version: its lineage (the runs trained on it) or, for market and ingest jobs, the job that made it. */
+                dataset_id?: number | null;
                 kind?: string | null;
                 limit?: number;
                 mine?: boolean;
