@@ -57,13 +57,15 @@ def ingest(
     prices: Annotated[str, typer.Option(help="adjusted (as given) or raw (adjusted by the factor column).")] =
         "adjusted",
     description: Annotated[str, typer.Option(help="The version's description.")] = "",
+    append: Annotated[bool, typer.Option(help="Add the upload's days or instruments to the newest version (which "
+                                         "must not change): the new version stores only what changed.")] = False,
     follow: Annotated[bool, typer.Option(help="Follow the ingest job's log until it ends.")] = True,
 ) -> None:
     """Upload market data and ingest it on a worker as the next version of a dataset."""
     client = Client(get_settings())
     filename, total, chunks = _body(path)
     params: dict[str, Any] = {"filename": filename, "map": _mapping(map_), "benchmark": benchmark, "market": market,
-                              "prices": prices, "description": description}
+                              "prices": prices, "description": description, "append": append}
     if date_format:
         params["date_format"] = date_format
     with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TransferSpeedColumn(),
@@ -80,16 +82,100 @@ def ingest(
     _check(r)
     job = r.json()
     console.print(f"queued ingest job [bold]{job['id']}[/] for {name}")
-    if not follow:
-        return
-    follow_logs(client, job["id"])
-    job = client.get(f"/api/train/{job['id']}")
+    if follow:
+        _follow_to_version(client, job["id"])
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    size = float(n)
+    for unit in ("B", "KB", "MB"):
+        if size < 1000:
+            return f"{size:,.0f} {unit}" if unit == "B" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} GB"
+
+
+def _follow_to_version(client: Client, job_id: int) -> None:
+    """Follow a job that makes a version to its end; print the version, or why there is none (exit 1)."""
+    follow_logs(client, job_id)
+    job = client.get(f"/api/train/{job_id}")
     if job["state"] != "succeeded" or job.get("dataset_id") is None:
-        console.print(f"ingest {job['state']}: {job.get('error') or 'no version registered'}", style="red",
+        console.print(f"{job['kind']} {job['state']}: {job.get('error') or 'no version registered'}", style="red",
                       markup=False, soft_wrap=True)
         raise typer.Exit(1)
     ds = client.get(f"/api/data/datasets/{job['dataset_id']}")
     warnings = len((ds.get("validation") or {}).get("warnings", []))
     console.print(f"[green]registered {ds['name']}@v{ds['version']}[/] (id {ds['id']}, {ds['instruments']} "
-                  f"instruments, {ds['calendar_start']}..{ds['calendar_end']}, {warnings} warnings, hash "
-                  f"{ds['content_hash'][:12]}…)")
+                  f"instruments, {ds['calendar_start']}..{ds['calendar_end']}, {warnings} warnings, stored "
+                  f"{_size(ds.get('stored_bytes'))} new of {_size(ds['size_bytes'])}, hash {ds['content_hash'][:12]}…)")
+
+
+def _changed(ds: dict[str, Any]) -> str:
+    c = ds.get("changes") or {}
+    if not ds.get("base_id"):
+        return "first"
+    parts = []
+    if c.get("days_added"):
+        parts.append(f"+{c['days_added']} days from {c.get('first_new_day')}")
+    if c.get("instruments_added"):
+        parts.append(f"+{len(c['instruments_added'])} instruments")
+    if c.get("instruments_removed"):
+        parts.append(f"-{len(c['instruments_removed'])} instruments")
+    if c.get("markets_added"):
+        parts.append("+market " + ", ".join(c["markets_added"]))
+    parts.append(f"{c.get('appended', 0)} files grew, {c.get('rewritten', 0)} rewritten, {c.get('added', 0)} new")
+    return "; ".join(parts)
+
+
+def list_versions(
+    name: Annotated[str | None, typer.Argument(help="Only this dataset's versions.")] = None,
+) -> None:
+    """Dataset versions, newest first: size, what each stored and what it changed against its base."""
+    from rich.table import Table
+
+    client = Client(get_settings())
+    rows = client.get("/api/data/datasets", **({"name": name} if name else {}))
+    table = Table("id", "version", "instruments", "days", "markets", "stored / size", "changes", "state")
+    for ds in rows:
+        v = ds.get("validation") or {}
+        state = "archived" if ds.get("archived_at") else (f"{len(v.get('warnings', []))} warnings" if v else "")
+        table.add_row(str(ds["id"]), f"{ds['name']}@v{ds['version']}", str(ds["instruments"]),
+                      f"{ds['calendar_start']}..{ds['calendar_end']}", ", ".join(ds["markets"]),
+                      f"{_size(ds.get('stored_bytes'))} / {_size(ds['size_bytes'])}", _changed(ds), state)
+    console.print(table)
+
+
+def archive(dataset_id: Annotated[int, typer.Argument(help="The version's id.")]) -> None:
+    """Archive a version (admin): no new job may use it; runs that used it keep it."""
+    client = Client(get_settings())
+    r = client.http.post(f"/api/data/datasets/{dataset_id}/archive")
+    _check(r)
+    ds = r.json()
+    console.print(f"archived {ds['name']}@v{ds['version']} at {ds['archived_at']}")
+
+
+def universe(
+    dataset_id: Annotated[int, typer.Argument(help="The base version's id: the universe makes its next version.")],
+    market: Annotated[str, typer.Option(help="The universe's market name (not all or index).")],
+    top: Annotated[int, typer.Option(help="Members: the top N instruments by average traded value.")],
+    window: Annotated[int, typer.Option(help="Trading days the average covers (before each monthly rebalance).")]
+        = 60,
+    min_days: Annotated[int | None, typer.Option(help="Traded days an instrument needs in the window "
+                                                 "(default: half of it).")] = None,
+    description: Annotated[str, typer.Option(help="The new version's description.")] = "",
+    follow: Annotated[bool, typer.Option(help="Follow the job's log until it ends.")] = True,
+) -> None:
+    """Define a universe by rule (top N by traded value, rebalanced monthly) as the next version of a dataset."""
+    client = Client(get_settings())
+    rule: dict[str, Any] = {"n": top, "window": window, "rebalance": "monthly"}
+    if min_days is not None:
+        rule["min_days"] = min_days
+    r = client.http.post(f"/api/data/datasets/{dataset_id}/universes",
+                         json={"market": market, "description": description, "rule": rule})
+    _check(r)
+    job = r.json()
+    console.print(f"queued universe job [bold]{job['id']}[/] ({job['name']})")
+    if follow:
+        _follow_to_version(client, job["id"])

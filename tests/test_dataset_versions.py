@@ -208,6 +208,26 @@ def test_store_objects_need_the_trainer_token_and_a_store_key(api: Api, market: 
         assert r.status_code in (404, 422), (bad, r.status_code)
 
 
+def test_uploads_are_removed_once_no_job_needs_them(api: Api, market: dict[str, Any],  # noqa: F811
+                                                    tmp_path: Path) -> None:
+    from platform_api.jobs.reaper import sweep_uploads
+
+    uploads = api.settings.storage.uploads_dir
+    assert uploads is not None
+    done = upload(api, market["csv"])
+    play_worker(api, done.json()["id"], tmp_path / "s1")
+    waiting = upload(api, csv_of(split(market["frame"])[0], tmp_path / "a"))  # queued: no worker takes it here
+    assert waiting.status_code == 202 and len([p for p in uploads.iterdir() if not p.name.startswith(".")]) == 2
+    assert sweep_uploads(api.settings) == []  # within the grace period nothing goes
+    [gone] = sweep_uploads(api.settings, grace_s=0)
+    left = [p.name for p in uploads.iterdir()]
+    assert len(left) == 1 and gone not in left
+    from tests.test_ingest_job import params_of
+
+    assert params_of(api, waiting.json()["id"])["upload"] == left[0]
+    assert params_of(api, done.json()["id"])["upload"] == gone
+
+
 def _ingested(api: Api, r: Any, scratch: Path) -> dict[str, Any]:
     assert r.status_code == 202, r.text
     job = play_worker(api, r.json()["id"], scratch)

@@ -348,18 +348,29 @@ def _cli(p: Any, *args: str) -> Any:
 
 @pytest.mark.e2e
 def test_cli_ingest_through_the_real_worker(shared_platform: Any, market: dict[str, Any], tmp_path: Path) -> None:
-    """A folder of per-instrument CSVs (tarred on the fly) becomes a version equal to the generator's; a broken copy
-    is rejected with its problems printed and a non-zero exit, and adds no version."""
+    """A folder of per-instrument CSVs (tarred on the fly) becomes a version; the last month appended as a long CSV
+    makes the next one, equal to the generator's and storing only the month; a broken copy is rejected with its
+    problems printed and a non-zero exit, and adds no version; `data list` shows the history, `data universe` makes
+    a universe version."""
     p = shared_platform
+    frame = market["frame"]
+    cut = sorted(frame["date"].unique())[-21]
     src = tmp_path / "per-instrument"
-    export_bars(read_qlib_folder(market["gen"]), src, layout="per_instrument")
+    export_bars(bars_from_frame(frame[frame["date"] < cut], OPTS), src, layout="per_instrument")
     args = ("--name", "cli-ingest", "--benchmark", "DEMOIDX", "--market", "demo")
     done = _cli(p, "data", "ingest", str(src), *args)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "registered cli-ingest@v1" in done.stdout and "0 errors, 0 warnings" in done.stdout, done.stdout
+    tail = tmp_path / "tail"
+    tail.mkdir()
+    (tail / "month.csv").write_bytes(csv_of(frame[frame["date"] >= cut], tmp_path / "t"))
+    done = _cli(p, "data", "ingest", str(tail / "month.csv"), *args, "--append")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "registered cli-ingest@v2" in done.stdout, done.stdout
     with p.client() as c:
-        [ds] = c.get("/api/data/datasets", params={"name": "cli-ingest"}).json()
-    assert ds["content_hash"] == market["hash"] and ds["validation"]["errors"] == []
+        ds = c.get("/api/data/datasets", params={"name": "cli-ingest"}).json()[0]
+    assert ds["version"] == 2 and ds["content_hash"] == market["hash"] and ds["validation"]["errors"] == []
+    assert ds["changes"]["days_added"] == 21 and ds["stored_bytes"] < ds["size_bytes"] / 10
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "bars.csv").write_bytes(csv_of(broken(market["frame"]), tmp_path / "b"))
@@ -368,4 +379,13 @@ def test_cli_ingest_through_the_real_worker(shared_platform: Any, market: dict[s
     for named in ("duplicate_rows", "SYN0001", "2020-03-02..2020-03-04", "missing_days", "SYN0004"):
         assert named in done.stdout, (named, done.stdout)
     with p.client() as c:
-        assert c.get("/api/data/datasets", params={"name": "cli-ingest"}).json() == [ds]
+        assert c.get("/api/data/datasets", params={"name": "cli-ingest"}).json()[0] == ds
+    listed = _cli(p, "data", "list", "cli-ingest")
+    assert listed.returncode == 0 and "cli-ingest@v2" in listed.stdout and f"+21 days from {cut}" in listed.stdout
+    made = _cli(p, "data", "universe", str(ds["id"]), "--market", "top5", "--top", "5", "--window", "20")
+    assert made.returncode == 0 and "registered cli-ingest@v3" in made.stdout, made.stdout + made.stderr
+    with p.client() as c:
+        v3 = c.get("/api/data/datasets", params={"name": "cli-ingest"}).json()[0]
+        members = c.get(f"/api/data/datasets/{v3['id']}/instruments", params={"market": "top5"}).json()
+    assert "top5" in v3["markets"] and v3["changes"]["markets_added"] == ["top5"] and members
+    assert v3["stored_bytes"] < 10_000  # the one new instrument list

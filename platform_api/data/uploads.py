@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +95,7 @@ def store(settings: Settings, received: Received, filename: str) -> tuple[str, P
         base = uploads_dir(settings)
         final = base / key
         if final.is_dir():
+            os.utime(final)  # fresh again: the sweep leaves it its grace period
             return key, final
         if suffix not in ARCHIVES:
             _sniff(received.path, filename, suffix)
@@ -111,3 +114,29 @@ def store(settings: Settings, received: Received, filename: str) -> tuple[str, P
         return key, final
     finally:
         received.path.unlink(missing_ok=True)
+
+
+#: An upload no job still needs is removed this long after it was last stored (time for its job to be queued).
+UPLOAD_GRACE_S = 600.0
+
+
+def sweep(settings: Settings, in_use: set[str], grace_s: float = UPLOAD_GRACE_S) -> list[str]:
+    """Remove the unpacked uploads no queued or running ingest job names (``in_use``: their keys) once their grace
+    period is over, and half-received or half-unpacked leftovers a day old; returns what was removed."""
+    base = settings.storage.uploads_dir
+    if base is None or not base.is_dir():
+        return []
+    now, gone = time.time(), []
+    for entry in base.iterdir():
+        try:
+            age = now - entry.lstat().st_mtime
+        except FileNotFoundError:
+            continue
+        leftover = entry.name.startswith((".incoming-", ".tmp-"))
+        if (leftover and age > 86400) or (not leftover and entry.name not in in_use and age > grace_s):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            gone.append(entry.name)
+    return gone

@@ -1,5 +1,6 @@
 """The scheduled reaper: running jobs whose worker went silent are queued again (or failed), queued jobs whose
-message never left are sent again; the MLflow run of a lost attempt is ended from the platform side."""
+message never left are sent again; the MLflow run of a lost attempt is ended from the platform side; uploads no
+ingest job needs any more are removed."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import httpx
 from anyio import to_thread
 
 from platform_api.auth.repository import revoke_job_tokens
+from platform_api.data import uploads
 from platform_api.db import session_scope, utcnow
 from platform_api.jobs import repository as repo
 from platform_api.jobs import transitions
 from platform_api.jobs.dispatch import dispatch
 from platform_api.jobs.hub import hub
-from platform_api.jobs.models import JobLog, JobState
+from platform_api.jobs.models import JobKind, JobLog, JobState
 from qlp_core.settings import Settings
 
 log = logging.getLogger("qlp.jobs")
@@ -35,8 +37,20 @@ async def run_reaper(settings: Settings) -> None:
             resent = await to_thread.run_sync(redispatch_stale, settings)
             if resent:
                 log.warning("queued jobs sent to the broker again: %s", resent)
+            swept = await to_thread.run_sync(sweep_uploads, settings)
+            if swept:
+                log.info("uploads no job needs any more removed: %s", swept)
         except Exception:
             log.exception("reaper failed")
+
+
+def sweep_uploads(settings: Settings, grace_s: float = uploads.UPLOAD_GRACE_S) -> list[str]:
+    """Unpacked market-data uploads whose ingest jobs have all ended are removed (after a grace period)."""
+    assert settings.db.url is not None
+    with session_scope(settings.db.url, write=False) as session:
+        in_use = {str((job.params or {}).get("upload")) for job in repo.list_jobs(
+            session, states=(JobState.QUEUED, JobState.RUNNING), kind=JobKind.INGEST, limit=100_000, offset=0)}
+    return uploads.sweep(settings, in_use, grace_s)
 
 
 def reap_lost(settings: Settings) -> list[int]:
