@@ -18,6 +18,7 @@ from platform_api.auth.service import LoginThrottle
 from platform_api.auth.web import router as login_router
 from platform_api.auth.web import session_router
 from platform_api.configs.router import router as configs_router
+from platform_api.data.router import features_internal as features_internal_router
 from platform_api.data.router import internal as data_internal_router
 from platform_api.data.router import router as data_router
 from platform_api.data.router import store_internal as store_internal_router
@@ -99,6 +100,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # the dashboard's page fallback comes last: every other route wins over it
     for r in (system_router, auth_router, session_router, login_router, data_router, universe_router, configs_router,
               jobs_router, workers_router, experiments_router, internal_router, data_internal_router,
-              store_internal_router, ws_router, door_router, spa_router):
+              store_internal_router, features_internal_router, ws_router, door_router, spa_router):
         app.include_router(r)
     return app

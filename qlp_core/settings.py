@@ -133,6 +133,10 @@ class WorkerSettings(BaseModel):
         "a hash of everything that changes it, and reuse it in later jobs with the same key.")
     feature_cache_dir: Path | None = Field(
         None, description="Absolute folder of the feature cache on this host; default: <home>/feature-cache.")
+    feature_cache_shared: bool | None = Field(
+        None, description="Publish this host's feature-cache entries to the platform's dataset store and fetch the "
+        "ones other hosts published, so one host's computation serves all; default: on for workers that fetch "
+        "datasets (no shared disk), off where workers share the API's disk.")
     feature_cache_max_bytes: int = Field(
         20 * 1024**3, ge=0, description="Size bound of the feature cache (bytes): least recently used entries are "
         "evicted past it.")

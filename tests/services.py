@@ -68,7 +68,7 @@ def s3_server(folder: Path, bucket: str = "mlflow") -> Iterator[S3]:
     proc = subprocess.Popen(
         [weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-master.port={master}",
          f"-volume.port={volume}", f"-filer.port={filer}", "-s3", f"-s3.port={s3port}", f"-s3.config={config}",
-         "-volume.max=5", "-master.volumeSizeLimitMB=64"],
+         "-volume.max=16", "-master.volumeSizeLimitMB=64"],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     s3 = S3(f"http://127.0.0.1:{s3port}", bucket)
@@ -82,6 +82,17 @@ def s3_server(folder: Path, bucket: str = "mlflow") -> Iterator[S3]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log_tail = (folder / "weed.log").read_text()[-2000:]
                     raise RuntimeError("S3 server did not start: " + log_tail) from exc
+                time.sleep(0.5)
+        # the first write grows the bucket's volumes; until the volume server reports them, writes fail: wait here
+        while True:
+            try:
+                s3.client().put_object(Bucket=bucket, Key=".ready", Body=b"ok")
+                s3.client().delete_object(Bucket=bucket, Key=".ready")
+                break
+            except Exception as exc:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("S3 server takes no writes: " + (folder / "weed.log").read_text()[-2000:]) \
+                        from exc
                 time.sleep(0.5)
         yield s3
     finally:

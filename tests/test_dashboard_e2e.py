@@ -1,6 +1,9 @@
 """The dashboard end to end in Debian's Chromium against the session's real `qlp up`: sign-in in zh-CN, a demo
 workflow submitted from the editor with its live log cut and resumed, the run and a comparison with curves,
-English, and a viewer without submit or cancel. Screenshots of every page go to tests/browser/screenshots/."""
+English, and a viewer without submit or cancel; a dataset's tabs (validation report of an ingested version with
+warnings, its versions with an appended one, a universe, its lineage), a file uploaded through the dialog with its
+progress and its ingest job followed, and an admin archiving a version. Screenshots of every page go to
+tests/browser/screenshots/."""
 
 from __future__ import annotations
 
@@ -44,7 +47,60 @@ def _all_lines(c: Any, job_id: int) -> list[str]:
         offset = page["next_offset"]
 
 
-def test_dashboard_in_chromium(shared_platform: RunningPlatform) -> None:
+def _ingest(p: RunningPlatform, c: Any, name: str, data: bytes, **params: Any) -> dict[str, Any]:
+    """Upload ``data`` as a version of ``name`` through the API and wait for its ingest job; the new version."""
+    query = {"filename": "bars.csv", "benchmark": ["DEMOIDX"], "market": "demo", **params}
+    r = c.post(f"/api/data/datasets/{name}/versions", params=query, content=data,
+               headers={"Content-Type": "application/octet-stream"})
+    assert r.status_code == 202, r.text
+    job = p.wait_job(r.json()["id"], timeout=300)
+    assert job["state"] == "succeeded", job
+    return dict(c.get(f"/api/data/datasets/{job['dataset_id']}").json())
+
+
+def _dataset_versions(p: RunningPlatform, c: Any, ds: dict[str, Any], scratch: Path) -> dict[str, Any]:
+    """From the demo dataset's folder: a long CSV with holes in two symbols (missing_days warnings) ingested as v1 of
+    a name of its own, its last 21 days appended as v2, a top-10 universe on v2 as v3; and the CSV with holes as a file
+    for the browser to upload."""
+    from trainers.ingest import ReadOptions, bars_from_frame, read_qlib_folder
+    from trainers.ingest.export import export_bars
+
+    folder = p.home / "datasets" / ds["name"] / f"v{ds['version']}"
+    assert (folder / "calendars").is_dir(), folder
+    bars = read_qlib_folder(folder)
+    frame = bars.frame.copy()
+    frame["symbol"] = frame["symbol"].astype(str)
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    days = sorted(frame["date"].unique())
+    cut = days[-21]
+    head, tail = frame[frame["date"] < cut], frame[frame["date"] >= cut]
+    stocks = [s for s in sorted(frame["symbol"].unique()) if s not in bars.benchmarks]
+    holes = {stocks[1]: days[100:105], stocks[3]: days[200:203], stocks[6]: days[300:302]}
+    for sym, gone in holes.items():
+        head = head[~((head["symbol"] == sym) & head["date"].isin(gone))]
+    opts = ReadOptions(benchmarks=bars.benchmarks)
+
+    def csv(part: Any, where: str) -> bytes:
+        [path] = export_bars(bars_from_frame(part, opts), scratch / where, layout="long")
+        return path.read_bytes()
+
+    first = csv(head, "head")
+    v1 = _ingest(p, c, "dash-ingest", first, description="demo export with holes")
+    v2 = _ingest(p, c, "dash-ingest", csv(tail, "tail"), append="true", description="the last month appended")
+    r = c.post(f"/api/data/datasets/{v2['id']}/universes",
+               json={"market": "top10", "description": "top 10 by traded value",
+                     "rule": {"n": 10, "window": 20, "rebalance": "monthly"}})
+    assert r.status_code == 202, r.text
+    job = p.wait_job(r.json()["id"], timeout=300)
+    assert job["state"] == "succeeded", job
+    v3 = dict(c.get(f"/api/data/datasets/{job['dataset_id']}").json())
+    upload = scratch / "upload" / "dash-upload.csv"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(first)
+    return {"v1": v1, "v2": v2, "v3": v3, "holes": {k: len(v) for k, v in holes.items()}, "upload": upload}
+
+
+def test_dashboard_in_chromium(shared_platform: RunningPlatform, tmp_path: Path) -> None:
     _needs_browser()
     p = shared_platform
     with p.client() as c:
@@ -56,8 +112,14 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform) -> None:
         other = c.post("/api/train", json={"config_text": DEMO, "dataset_id": ds["id"], "name": "dash-other",
                                           "overrides": {"task.model.kwargs.learning_rate": 0.05}})
         assert other.status_code == 201, other.text
+        versions = _dataset_versions(p, c, ds, tmp_path)
         other_job = p.wait_job(other.json()["id"], timeout=400)
         assert other_job["state"] == "succeeded", other_job
+    v1, v2, v3 = versions["v1"], versions["v2"], versions["v3"]
+    warned = {w["symbol"]: w["count"] for w in v1["validation"]["warnings"] if w["check"] == "missing_days"}
+    assert warned == versions["holes"], v1["validation"]
+    assert v2["base_id"] == v1["id"] and v2["changes"]["days_added"] == 21, v2
+    assert "top10" in v3["markets"] and v3["base_id"] == v2["id"], v3
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
     spec = {
@@ -66,6 +128,8 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform) -> None:
         "researcher": {"username": USERS["researcher"][0], "password": USERS["researcher"][1]},
         "viewer": {"username": USERS["viewer"][0], "password": USERS["viewer"][1]},
         "admin": {"username": "admin", "password": p.password},
+        "ingested": {"v1": v1["id"], "v2": v2["id"], "v3": v3["id"]}, "upload_file": str(versions["upload"]),
+        "upload_name": "dash-upload",
     }
     r = subprocess.run(["node", "dashboard.mjs", json.dumps(spec)], cwd=BROWSER, capture_output=True, text=True,
                        timeout=900)
@@ -118,3 +182,28 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform) -> None:
     assert report["viewer"] == {"cancel": 0, "nav_training": 0, "nav_admin": 0, "submit": 0,
                                 "training_redirect": "/"}, report["viewer"]
     assert len(report["shots"]) >= 18 and all(Path(s).stat().st_size > 10_000 for s in report["shots"])
+
+    # the dataset's tabs: the report of the version with holes (table and chart), the versions of its name, the
+    # universe's market and its members, the runs trained on the demo dataset
+    val = report["validation"]
+    assert val["warnings"] == len(v1["validation"]["warnings"]) > 0 and val["errors"] == 0, val
+    assert val["rows"] >= len(warned) and val["chart_points"] >= len(warned), val
+    assert val["filtered"] == len(warned), val
+    assert report["validation_none"] == 1, report["validation_none"]
+    assert report["versions"]["count"] == 3 and "21" in report["versions"]["changes_v2"], report["versions"]
+    assert report["versions"]["storage_v2"], report["versions"]
+    assert report["universes"]["markets"] >= 2 and report["universes"]["members"] > 0, report["universes"]
+    assert report["universes"]["member_market"] == "top10", report["universes"]
+    assert report["lineage"]["rows"] >= 2 and report["lineage"]["run_links"] >= 2, report["lineage"]
+    # the upload through the dialog: the bytes went up (100%), its ingest job ended well, its version opened
+    up = report["upload"]
+    assert up["percent"] == 100 and up["state"] == "succeeded", up
+    with p.client() as c:
+        made = c.get("/api/data/datasets", params={"name": "dash-upload"}).json()
+    assert [d["version"] for d in made] == [1] and up["path"] == f"/datasets/{made[0]['id']}", (up, made)
+    assert made[0]["content_hash"] == v1["content_hash"], made
+    # an admin archived it from its versions tab; a viewer sees no upload, universe or archive control
+    assert report["archived"]["badge"] == 1, report["archived"]
+    with p.client() as c:
+        assert c.get(f"/api/data/datasets/{made[0]['id']}").json()["archived_at"] is not None
+    assert report["viewer_datasets"] == {"upload": 0, "generate": 0, "universe": 0, "archive": 0}, report["viewer_datasets"]

@@ -54,7 +54,7 @@ def s3_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Clust
             raise
         cluster = Cluster(api, REDIS_URL + "/13", queue, root, hosts)
         try:
-            cluster.start_worker("far", concurrency=1)
+            cluster.start_worker("far", concurrency=1)  # the job queue's only worker
             yield cluster, s3
         finally:
             cluster.stop()
@@ -105,6 +105,20 @@ def test_a_host_fetches_a_new_version_from_the_store_not_the_api(s3_cluster: tup
     assert [t["qlp.feature_cache"] for t in tags] == ["miss", "hit"]
     assert tags[0]["qlp.feature_cache_key"] == tags[1]["qlp.feature_cache_key"]
     assert tags[0]["qlp.dataset_hash"] == ds["content_hash"]
+    key = tags[0]["qlp.feature_cache_key"]
+    assert any(ln.startswith(f"[worker] published feature cache entry {key[:12]} to the store") for ln in logs)
+    assert f"versions/features/{key}.tar" in s3.objects("versions/features/")
+
+    # another host: the dataset and the published features come from the store; no feature is computed there
+    cluster.start_worker("near", concurrency=1, queues=[cluster.queue + "-near"])
+    third = cluster.submit(config_text=DEMO_YAML.read_text(), dataset_id=ds["id"], experiment_name="faraway",
+                           queue=cluster.queue + "-near")
+    other = cluster.api.wait_job(third["id"], timeout=300)
+    assert other["state"] == "succeeded" and other["worker"] == "near@near-host", other["error"]
+    logs3 = cluster.logs(third["id"])
+    assert any(ln.startswith(f"[worker] fetched feature cache entry {key[:12]} from the store") for ln in logs3)
+    assert any(ln.startswith(f"[qlp] feature cache hit {key[:12]}") for ln in logs3), logs3
+    assert other["metrics"] == done["metrics"]
 
 
 def test_presigned_urls_expire_and_name_one_object(s3_cluster: tuple[Cluster, Any], tmp_path: Path) -> None:

@@ -275,6 +275,47 @@ def test_corrupt_entries_are_refused(tmp_path: Path, damage: str) -> None:
         store.get(key)
 
 
+@pytest.mark.parametrize("damage", ["none", "flip-a-byte", "other-key", "a-link", "a-folder", "not-a-tar"])
+def test_an_entry_travels_between_hosts_only_intact(tmp_path: Path, damage: str) -> None:
+    """What one host exports another imports, checked like a read: a damaged, mislabelled or odd tar is left out."""
+    import tarfile
+
+    here, there = LocalFeatureStore(tmp_path / "a", 10**9), LocalFeatureStore(tmp_path / "b", 10**9)
+    key = "a" * 64
+    put(here, key, blob(0.1))
+    tar = tmp_path / "entry.tar"
+    assert here.export_entry(key, tar) and not here.export_entry("b" * 64, tmp_path / "none.tar")
+    if damage != "none":
+        unpacked = tmp_path / "x"
+        with tarfile.open(tar) as t:
+            t.extractall(unpacked, filter="data")
+        if damage == "flip-a-byte":
+            raw = bytearray((unpacked / "v.npy").read_bytes())
+            raw[-5] ^= 0x40
+            (unpacked / "v.npy").write_bytes(bytes(raw))
+        elif damage == "other-key":
+            m = json.loads((unpacked / "manifest.json").read_text())
+            m["key"] = "e" * 64
+            (unpacked / "manifest.json").write_text(json.dumps(m))
+        elif damage == "a-link":
+            (unpacked / "evil").symlink_to("/etc/passwd")
+        elif damage == "a-folder":
+            (unpacked / "sub").mkdir()
+        tar.unlink()
+        if damage == "not-a-tar":
+            tar.write_bytes(b"garbage" * 100)
+        else:
+            with tarfile.open(tar, "w") as t:
+                for p in sorted(unpacked.iterdir()):
+                    t.add(p, arcname=p.name, recursive=False)
+    ok = there.import_entry(key, tar)
+    assert ok == (damage == "none")
+    assert there.has(key) == ok and list((tmp_path / "b" / "tmp").iterdir()) == []
+    if ok:
+        got = there.get(key)
+        assert got is not None and np.array_equal(got.data.arrays["v"], here.get(key).data.arrays["v"])  # type: ignore[union-attr]
+
+
 def test_a_crashed_writers_leftovers_are_never_read_and_are_cleared(tmp_path: Path) -> None:
     store = LocalFeatureStore(tmp_path, 10**9)
     key = "f" * 64

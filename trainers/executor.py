@@ -30,8 +30,10 @@ from qlp_core.protocol import (
     WorkflowPayload,
 )
 from qlp_core.qlib_data import content_hash, tar_stream
+from trainers import shared_features
 from trainers.api_client import Refusal, TrainerAPI, log_line
 from trainers.datasets import fetch_upload, local_copy
+from trainers.feature_cache import LocalFeatureStore
 from trainers.ingest_job import REPORT_NAME
 
 log = logging.getLogger("qlp.trainer")
@@ -81,9 +83,11 @@ class LogShipper:
 
 
 class JobExecutor:
-    def __init__(self, api: TrainerAPI, worker: str, scratch: Path, fetch_datasets: bool = False) -> None:
+    def __init__(self, api: TrainerAPI, worker: str, scratch: Path, fetch_datasets: bool = False,
+                 shared_features: LocalFeatureStore | None = None) -> None:
         self.api, self.worker, self.scratch = api, worker, scratch
         self.fetch_datasets = fetch_datasets  # another host: datasets come over the API, not a shared disk
+        self.shared_features = shared_features  # this host's feature cache, shared with others through the store
 
     def run(self, job_id: int) -> str:
         try:
@@ -141,6 +145,7 @@ class JobExecutor:
                                  payload=local)
         spec_path = folder / "spec.json"
         spec_path.write_text(runner_spec.model_dump_json())
+        feature_key = self._shared_features_before(runner_spec, shipper)
         env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
         env["PYTHONUNBUFFERED"] = "1"
         # Qlib's backtest walks sets of stock codes (Position.get_stock_list): with hash randomisation two identical
@@ -200,6 +205,8 @@ class JobExecutor:
                 metrics = self._after(payload.kind)(job_id, folder, result_path, shipper)
             except Exception as exc:
                 state, error = "failed", f"{type(exc).__name__}: {exc}"
+            if feature_key is not None and state == "succeeded":
+                self._shared_features_after(feature_key, shipper)
         else:
             state = "failed"
             error = markers.get("error") or f"{payload.kind} process exited with code {rc}"
@@ -210,6 +217,31 @@ class JobExecutor:
         self._try(shipper.flush, attempts=20)
         self.api.finish(job_id, self.worker, state, error, metrics)
         return state
+
+    def _shared_features_before(self, spec: RunnerSpec, shipper: LogShipper) -> str | None:
+        """The job's feature-cache key when entries are shared between hosts, its entry fetched from the store when
+        another host published it and this one lacks it."""
+        if self.shared_features is None or not isinstance(spec.payload, WorkflowPayload):
+            return None
+        key = shared_features.feature_key(spec)
+        if key is None or self.shared_features.has(key):
+            return key
+        try:
+            note = shared_features.fetch(self.api, self.shared_features, key)
+        except Exception as exc:  # the job computes the features itself
+            note = f"shared feature cache unavailable: {type(exc).__name__}: {exc}"
+        if note:
+            shipper.add(f"[worker] {note}")
+        return key
+
+    def _shared_features_after(self, key: str, shipper: LogShipper) -> None:
+        assert self.shared_features is not None
+        try:
+            note = shared_features.publish(self.api, self.shared_features, key)
+        except Exception as exc:
+            note = f"feature cache entry {key[:12]} not published: {type(exc).__name__}: {exc}"
+        if note:
+            shipper.add(f"[worker] {note}")
 
     @staticmethod
     def _read(proc: subprocess.Popen[str], shipper: LogShipper, markers: dict[str, Any]) -> None:

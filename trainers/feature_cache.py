@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import sys
+import tarfile
 import time
 import types
 from collections.abc import Callable, Iterator
@@ -542,8 +543,8 @@ class Slot(Protocol):
 
 
 class FeatureStore(Protocol):
-    """Where entries live. Today a folder on the worker host; publishing to the object store (so another host skips
-    the computation too) would be another implementation of this, in front of the local one."""
+    """Where entries live: a folder on the worker host. Between hosts, the worker publishes and fetches whole entries
+    through the platform's store (``trainers.shared_features``), so a job only ever reads its host's folder."""
 
     max_bytes: int
 
@@ -598,6 +599,47 @@ class LocalFeatureStore:
 
     def total_bytes(self) -> int:
         return sum(e["bytes"] for e in self.entries())
+
+    def has(self, key: str) -> bool:
+        return (self.entry_dir(key) / MANIFEST).is_file()
+
+    def export_entry(self, key: str, into: Path) -> bool:
+        """The entry as a tar file at ``into`` (read under the key's shared lock); False when there is none."""
+        with _flock(self._lock_path(key), exclusive=False, timeout=self.lock_wait_s) as (locked, _):
+            folder = self.entry_dir(key)
+            if not locked or not (folder / MANIFEST).is_file():
+                return False
+            with tarfile.open(into, "w") as tar:
+                for path in sorted(folder.iterdir()):
+                    tar.add(path, arcname=path.name, recursive=False)
+            return True
+
+    def import_entry(self, key: str, tar_path: Path) -> bool:
+        """An entry another host published (a tar of its folder) put in place, checked as a read checks it (every
+        file against the manifest's checksums, the manifest against the key); False when it is unusable."""
+        tmp = self.root / "tmp" / f"{_checked_key(key)}.import.{secrets.token_hex(4)}"
+        try:
+            with tarfile.open(tar_path, "r:") as tar:
+                tar.extractall(tmp, filter="data")
+            if any(p.is_dir() or p.is_symlink() for p in tmp.iterdir()):
+                return False
+            with _flock(self._lock_path(key), exclusive=True, timeout=self.lock_wait_s) as (locked, _):
+                if not locked:
+                    return False
+                if self.has(key):
+                    return True
+                os.rename(tmp, self.entry_dir(key))
+                try:
+                    self._read(key, touch=True)
+                except CorruptEntry:
+                    self._trash(self.entry_dir(key))
+                    return False
+            self.evict(keep=key)
+            return True
+        except (OSError, tarfile.TarError):
+            return False
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     # ----- inside -------------------------------------------------------------------------------------------
     def _lock_path(self, key: str) -> Path:

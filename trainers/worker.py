@@ -20,6 +20,7 @@ from qlp_core.protocol import WorkerHeartbeat
 from qlp_core.settings import Settings, get_settings
 from trainers.api_client import TrainerAPI
 from trainers.executor import JobExecutor
+from trainers.feature_cache import LocalFeatureStore
 
 log = logging.getLogger("qlp.trainer")
 WORKER_BEAT_S = 10.0
@@ -42,7 +43,14 @@ def build_app(settings: Settings) -> Celery:
             assert settings.storage.scratch_dir is not None
             shared = settings.storage.shared_datasets
             fetch = not (settings.embedded if shared is None else shared)
-            return JobExecutor(api, worker, settings.storage.scratch_dir, fetch_datasets=fetch).run(job_id)
+            wk = settings.worker
+            share = wk.feature_cache and (fetch if wk.feature_cache_shared is None else wk.feature_cache_shared)
+            features = None
+            if share:
+                assert wk.feature_cache_dir is not None
+                features = LocalFeatureStore(wk.feature_cache_dir, wk.feature_cache_max_bytes)
+            return JobExecutor(api, worker, settings.storage.scratch_dir, fetch_datasets=fetch,
+                               shared_features=features).run(job_id)
         finally:
             api.close()
 

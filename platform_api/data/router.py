@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, StringConstraints
 from platform_api.data import browse, ingest, service, uploads, versions
 from platform_api.data import repository as repo
 from platform_api.data.schemas import BarsRead, CalendarRead, DatasetCreate, DatasetRead, InstrumentRead
-from platform_api.data.store import open_store
+from platform_api.data.store import FolderStore, open_store
 from platform_api.db import MAX_ID
 from platform_api.deps import (
     AdminUser,
@@ -29,7 +29,7 @@ from platform_api.deps import (
     StreamingResearcher,
     TrainerAuth,
 )
-from platform_api.domain_errors import NotFound, Refused
+from platform_api.domain_errors import Conflict, NotFound, Refused
 from platform_api.errors import AUTHED, problems
 from platform_api.jobs.schemas import JobRead
 from platform_api.jobs.submit import submit_market, to_read
@@ -38,6 +38,7 @@ from qlp_core.qlib_data import SYMBOL_PATTERN
 
 router = APIRouter(prefix="/api/data", tags=["data"])
 internal = APIRouter(prefix="/api/internal/datasets", tags=["trainer protocol"], include_in_schema=False)
+features_internal = APIRouter(prefix="/api/internal/features", tags=["trainer protocol"], include_in_schema=False)
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
@@ -193,8 +194,53 @@ def dataset_locations(dataset_id: int, _: TrainerAuth, session: SessionDep, sett
     return versions.locations(settings, ds)
 
 
+HEX_KEY = r"^[0-9a-f]{64}$"
+
+
+def _feature_object(key: str) -> str:
+    return f"features/{key}.tar"
+
+
+@features_internal.get("/{key}")
+def feature_entry(key: Annotated[str, PathParam(pattern=HEX_KEY)], _: TrainerAuth,
+                  settings: SettingsDep) -> dict[str, str]:
+    """Where a worker fetches the feature-cache entry another host published for ``key`` (404: none is)."""
+    store = open_store(settings)
+    obj = _feature_object(key)
+    if not store.exists(obj):
+        raise NotFound(f"no feature cache entry {key[:12]}… is published")
+    return {"url": store.presigned_url(obj) or f"{versions.STORE_ROUTE}{obj}"}
+
+
+@features_internal.post("/{key}")
+def publish_feature_entry(key: Annotated[str, PathParam(pattern=HEX_KEY)], _: TrainerAuth,
+                          settings: SettingsDep) -> dict[str, str]:
+    """Where a worker PUTs the feature-cache entry it computed for ``key`` (409 when one is published already)."""
+    store = open_store(settings)
+    obj = _feature_object(key)
+    if store.exists(obj):
+        raise Conflict(f"feature cache entry {key[:12]}… is published already")
+    return {"url": store.presigned_put(obj) or f"{versions.STORE_ROUTE}{obj}", "method": "PUT"}
+
+
 store_internal = APIRouter(prefix="/api/internal/store", tags=["trainer protocol"], include_in_schema=False)
-STORE_KEY = r"^(packs/[0-9a-f]{64}|manifests/[0-9a-f]{64}\.json)$"
+STORE_KEY = r"^(packs/[0-9a-f]{64}|manifests/[0-9a-f]{64}\.json|features/[0-9a-f]{64}\.tar)$"
+FEATURE_KEY = r"^features/[0-9a-f]{64}\.tar$"
+
+
+@store_internal.put("/{key:path}", status_code=201)
+async def put_store_object(request: Request, key: Annotated[str, PathParam(pattern=FEATURE_KEY)], _: TrainerAuth,
+                           settings: SettingsDep) -> dict[str, int]:
+    """A feature-cache entry into a folder store (an S3 store hands out presigned PUT URLs instead and answers 404
+    here); at most ``QLP_WORKER__FEATURE_CACHE_MAX_BYTES`` (413 past it)."""
+    store = open_store(settings)
+    if not isinstance(store, FolderStore):
+        raise NotFound("this store takes objects by presigned URL")
+    if store.local_path(key) is not None:
+        raise Conflict(f"{key} is stored already")
+    received = await uploads.receive(request, settings, limit=settings.worker.feature_cache_max_bytes)
+    await to_thread.run_sync(store.put_file, key, received.path)
+    return {"bytes": received.size}
 
 
 @store_internal.get("/{key:path}")

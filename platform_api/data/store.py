@@ -22,6 +22,7 @@ class ObjectStore(Protocol):
     def put_bytes(self, key: str, data: bytes) -> None: ...
     def get_bytes(self, key: str) -> bytes | None: ...
     def presigned_url(self, key: str) -> str | None: ...
+    def presigned_put(self, key: str) -> str | None: ...
     def local_path(self, key: str) -> Path | None: ...
 
 
@@ -75,6 +76,9 @@ class FolderStore:
     def presigned_url(self, key: str) -> str | None:
         return None  # workers on other hosts get it through the API's trainer protocol
 
+    def presigned_put(self, key: str) -> str | None:
+        return None
+
     def local_path(self, key: str) -> Path | None:
         path = self._path(key)
         return path if path.is_file() else None
@@ -116,10 +120,21 @@ class S3Store:
             raise StoreError(f"the dataset store could not be read: {exc}") from exc
 
     def put_file(self, key: str, path: Path) -> None:
-        self.client.upload_file(str(path), self.bucket, self._key(key))
+        from boto3.exceptions import S3UploadFailedError
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.upload_file(str(path), self.bucket, self._key(key))
+        except (S3UploadFailedError, ClientError, BotoCoreError) as exc:
+            raise StoreError(f"{key} could not be written: {exc}") from exc
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        except (ClientError, BotoCoreError) as exc:
+            raise StoreError(f"{key} could not be written: {exc}") from exc
 
     def get_bytes(self, key: str) -> bytes | None:
         from botocore.exceptions import ClientError
@@ -135,6 +150,12 @@ class S3Store:
     def presigned_url(self, key: str) -> str:
         url: str = self.signer.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": self._key(key)}, ExpiresIn=self.expiry)
+        return url
+
+    def presigned_put(self, key: str) -> str:
+        url: str = self.signer.generate_presigned_url(
+            "put_object", Params={"Bucket": self.bucket, "Key": self._key(key), "ContentType": "application/x-tar"},
+            ExpiresIn=self.expiry)
         return url
 
     def local_path(self, key: str) -> Path | None:

@@ -36,10 +36,10 @@ def uploads_dir(settings: Settings) -> Path:
     return base
 
 
-async def receive(request: Request, settings: Settings) -> Received:
-    """Stream the body to a file beside the uploads, hashing it; past ``max_upload_bytes`` it is refused (413) at once
-    and nothing is kept."""
-    limit = settings.storage.max_upload_bytes
+async def receive(request: Request, settings: Settings, limit: int | None = None) -> Received:
+    """Stream the body to a file beside the uploads, hashing it; past ``limit`` (default ``max_upload_bytes``) it is
+    refused (413) at once and nothing is kept."""
+    limit = settings.storage.max_upload_bytes if limit is None else limit
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"an upload may be at most {limit:,} bytes; this one says it has {int(declared):,}")

@@ -1,8 +1,11 @@
 // The dashboard end to end in Debian's Chromium against a real `qlp up`: sign in (zh-CN), submit the demo
 // workflow from the editor, watch its log arrive live, cut the log WebSocket mid-run and see it resume with no
 // gap, wait for success, open the run, compare it with a second run, switch to English, and as a viewer find no
-// submit or cancel control. A screenshot of every page goes into the folder given.
-// usage: node dashboard.mjs SPEC_JSON   (base, researcher, viewer, admin, config, dataset_id, other_run_id, shots)
+// submit or cancel control; then a dataset's tabs (validation, versions, universes, lineage) in both languages, a
+// file uploaded through the dialog (its progress to 100%, its ingest job to the end), an admin archiving a version
+// and a viewer without upload, universe or archive controls. A screenshot of every page goes into the folder given.
+// usage: node dashboard.mjs SPEC_JSON   (base, researcher, viewer, admin, config, dataset_id, other_run_id, shots,
+//                                         ingested {v1, v2, v3}, upload_file, upload_name)
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -36,6 +39,19 @@ async function signIn(page, user, next = "/") {
   await page.fill("#password", user.password);
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith("/login"), { timeout: 30000 }), page.click("#signin")]);
 }
+
+/** One part of the walk: a failure is reported and the next part still runs. */
+async function part(name, fn) {
+  try {
+    await fn();
+  } catch (e) {
+    report.errors.push(`${name}: ${String(e?.stack || e).slice(0, 1500)}`);
+  }
+}
+const tid = (t) => `[data-testid="${t}"]`;
+/** An Element Plus input by its data-testid (on the input itself or on a wrapper). */
+const input = (page, t) => page.locator(`input${tid(t)}, ${tid(t)} input`).first();
+const countOf = async (page, t) => Number((await page.getAttribute(tid(t), "data-count")) || 0);
 
 const attr = (page, testid, name) => page.getAttribute(`[data-testid="${testid}"]`, name);
 const points = async (page, testid) => {
@@ -224,6 +240,132 @@ try {
   await admin.locator('[data-testid="tokens-table"]').waitFor();
   await shot(admin, "18-admin-zh");
   await admin.context().close();
+
+  // ---- a dataset's tabs and the upload dialog: a researcher, in Chinese
+  const ing = spec.ingested;
+  const rp = await newPage();
+  await signIn(rp, spec.researcher, `/datasets/${ing.v1}?tab=validation`);
+  await part("validation", async () => {
+    await rp.locator(tid("problems-table")).waitFor({ timeout: 30000 });
+    const chartPoints = await points(rp, "chart-problems");
+    report.validation = {
+      warnings: Number(await attr(rp, "validation-counts", "data-warnings")),
+      errors: Number(await attr(rp, "validation-counts", "data-errors")),
+      rows: await rp.locator(`${tid("problems-table")} .el-table__body tbody tr`).count(),
+      chart_points: chartPoints,
+    };
+    await shot(rp, "19-dataset-validation-zh");
+    // only the missing_days check
+    await rp.locator(tid("problem-check")).first().click();
+    await rp.locator(".el-select-dropdown__item:visible", { hasText: "missing_days" }).first().click();
+    await rp.keyboard.press("Escape");
+    await rp.waitForTimeout(300);
+    report.validation.filtered = await rp.locator(`${tid("problems-table")} .el-table__body tbody tr`).count();
+    // a generated version has no report
+    await rp.goto(`${base}/datasets/${spec.dataset_id}?tab=validation`);
+    await rp.locator(tid("validation")).waitFor();
+    report.validation_none = await rp.locator(tid("validation-none")).count();
+  });
+  await part("universes", async () => {
+    await rp.goto(`${base}/datasets/${ing.v3}?tab=universes`);
+    await rp.locator(tid("market-top10")).waitFor({ timeout: 30000 });
+    report.universes = { markets: await countOf(rp, "markets-table") };
+    await rp.click(tid("market-show-top10"));
+    const list = `${tid("market-instruments")} ${tid("instrument-list")}`;
+    await rp.waitForFunction((sel) => Number(document.querySelector(sel)?.getAttribute("data-count") || 0) > 0, list, { timeout: 30000 });
+    report.universes.members = Number((await rp.getAttribute(list, "data-count")) || 0);
+    report.universes.member_market = await rp.getAttribute(list, "data-market");
+    await shot(rp, "21-dataset-universes-zh");
+    // a member charts on the first tab
+    await rp.locator(`${list} li`).first().click();
+    report.universes.member_chart = await points(rp, "chart-candles");
+  });
+  await part("upload", async () => {
+    await rp.goto(`${base}/datasets`);
+    await rp.locator(tid("datasets-table")).waitFor();
+    await rp.click(tid("upload-dataset"));
+    await rp.locator(tid("upload-body")).waitFor();
+    await rp.setInputFiles(tid("upload-file"), spec.upload_file);
+    await rp.locator(tid("upload-file-name")).waitFor();
+    await input(rp, "upload-name").fill(spec.upload_name);
+    await input(rp, "upload-benchmarks").fill("DEMOIDX");
+    await input(rp, "upload-market").fill("demo");
+    await rp.click(tid("map-add"));  // a blank mapping row is left out
+    await rp.locator(tid("upload-name-state")).click(); // close the name suggestions
+    await shot(rp, "23-upload-dialog-zh");
+    await rp.click(tid("upload-submit"));
+    await rp.locator(`${tid("upload-progress")}[data-percent="100"]`).waitFor({ timeout: 120000 });
+    report.upload = { percent: Number(await attr(rp, "upload-progress", "data-percent")),
+                      progress_text: await rp.locator(tid("upload-progress-text")).innerText() };
+    await rp.locator(tid("job-progress")).waitFor({ timeout: 30000 });
+    await rp.waitForFunction(() => ["succeeded", "failed", "cancelled"].includes(
+      document.querySelector('[data-testid="job-progress"]')?.getAttribute("data-state") || ""), null, { timeout: 300000 });
+    report.upload.state = await attr(rp, "job-progress", "data-state");
+    await shot(rp, "24-upload-done-zh");
+    await rp.waitForURL(/\/datasets\/\d+$/, { timeout: 20000 });
+    report.upload.path = new URL(rp.url()).pathname;
+    await rp.locator(tid("dataset-meta")).waitFor();
+  });
+
+  // ---- English: the versions of a name, the lineage of the demo dataset, the universe dialog
+  await part("english tabs", async () => {
+    await rp.click('[data-testid="locale-en"]');
+    await rp.waitForFunction(() => document.documentElement.lang === "en");
+    await rp.goto(`${base}/datasets/${ing.v3}?tab=versions`);
+    await rp.waitForFunction(() => Number(document.querySelector('[data-testid="versions-table"]')?.getAttribute("data-count") || 0) >= 3,
+                             null, { timeout: 30000 });
+    report.versions = {
+      count: await countOf(rp, "versions-table"),
+      changes_v2: await rp.locator(tid("version-changes-2")).innerText(),
+      storage_v2: await rp.locator(tid("version-storage-2")).innerText(),
+    };
+    await shot(rp, "20-dataset-versions-en");
+    await rp.goto(`${base}/datasets/${spec.dataset_id}?tab=lineage`);
+    await rp.waitForFunction(() => Number(document.querySelector('[data-testid="lineage-table"]')?.getAttribute("data-count") || 0) >= 2,
+                             null, { timeout: 30000 });
+    report.lineage = { rows: await countOf(rp, "lineage-table"), run_links: await rp.locator('[data-testid^="lineage-run-"]').count() };
+    await shot(rp, "22-dataset-lineage-en");
+    await rp.goto(`${base}/datasets/${ing.v1}?tab=validation`);
+    await points(rp, "chart-problems");
+    await shot(rp, "25-dataset-validation-en");
+    await rp.goto(`${base}/datasets/${ing.v3}?tab=universes`);
+    await rp.click(tid("universe-new"));
+    await rp.locator(tid("universe-market")).first().waitFor();
+    await shot(rp, "26-universe-dialog-en");
+  });
+  await rp.context().close();
+
+  // ---- an admin archives the uploaded version from its versions tab
+  await part("archive", async () => {
+    const ad = await newPage();
+    await signIn(ad, spec.admin, `${report.upload?.path ?? "/datasets"}?tab=versions`);
+    await ad.locator(tid("version-archive-1")).click({ timeout: 30000 });
+    await ad.locator(".el-message-box .el-button--primary").click();
+    await ad.locator(tid("version-archived")).waitFor({ timeout: 30000 });
+    report.archived = { badge: await ad.locator(tid("version-archived")).count() };
+    await ad.reload();
+    await ad.locator(tid("dataset-archived")).waitFor({ timeout: 30000 });
+    await shot(ad, "27-dataset-archived-zh");
+    await ad.context().close();
+  });
+
+  // ---- a viewer: no upload, generate, universe or archive control
+  await part("viewer datasets", async () => {
+    const vw = await newPage();
+    await signIn(vw, spec.viewer, "/datasets");
+    await vw.locator(tid("datasets-table")).waitFor();
+    report.viewer_datasets = { upload: await vw.locator(tid("upload-dataset")).count(),
+                               generate: await vw.locator(tid("generate-dataset")).count() };
+    await vw.goto(`${base}/datasets/${ing.v3}?tab=universes`);
+    await vw.locator(tid("markets-table")).waitFor();
+    await vw.locator(tid("market-top10")).waitFor({ timeout: 30000 });
+    report.viewer_datasets.universe = await vw.locator(tid("universe-new")).count();
+    await vw.goto(`${base}/datasets/${ing.v3}?tab=versions`);
+    await vw.waitForFunction(() => Number(document.querySelector('[data-testid="versions-table"]')?.getAttribute("data-count") || 0) >= 3,
+                             null, { timeout: 30000 });
+    report.viewer_datasets.archive = await vw.locator('[data-testid^="version-archive-"]').count();
+    await vw.context().close();
+  });
 } catch (e) {
   report.errors.push(String(e?.stack || e).slice(0, 2000));
 } finally {
