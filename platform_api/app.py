@@ -28,6 +28,9 @@ from platform_api.door.router import make_client
 from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers, operation_id
 from platform_api.experiments.router import router as experiments_router
+from platform_api.factors.router import internal as factors_internal_router
+from platform_api.factors.router import router as factors_router
+from platform_api.factors.router import sets_router as factor_sets_router
 from platform_api.jobs.bus import EventBus, channel_for
 from platform_api.jobs.protocol_router import internal as internal_router
 from platform_api.jobs.reaper import run_reaper
@@ -99,7 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     # the dashboard's page fallback comes last: every other route wins over it
     for r in (system_router, auth_router, session_router, login_router, data_router, universe_router, configs_router,
-              jobs_router, workers_router, experiments_router, internal_router, data_internal_router,
-              store_internal_router, features_internal_router, ws_router, door_router, spa_router):
+              factors_router, factor_sets_router, jobs_router, workers_router, experiments_router, internal_router,
+              data_internal_router, store_internal_router, factors_internal_router, features_internal_router,
+              ws_router, door_router, spa_router):
         app.include_router(r)
     return app

@@ -4,8 +4,10 @@ from platform_api.auth.models import ApiToken, RefreshToken, User
 from platform_api.configs.models import WorkflowConfig
 from platform_api.data.models import Dataset
 from platform_api.db import Base
+from platform_api.factors.models import Factor, FactorEvaluation, FactorSet, FactorVersion
 from platform_api.jobs.models import Job, JobLog, JobState, Worker
 
 __all__ = [
-    "ApiToken", "Base", "Dataset", "Job", "JobLog", "JobState", "RefreshToken", "User", "Worker", "WorkflowConfig",
+    "ApiToken", "Base", "Dataset", "Factor", "FactorEvaluation", "FactorSet", "FactorVersion", "Job", "JobLog",
+    "JobState", "RefreshToken", "User", "Worker", "WorkflowConfig",
 ]

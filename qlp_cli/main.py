@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qlp_cli import client, data, demo, schema, serve
+from qlp_cli import client, data, demo, factor, schema, serve
 
 app = typer.Typer(help="qlib-platform: Qlib workflows tracked in MLflow.", no_args_is_help=True)
 app.command()(serve.up)
@@ -20,3 +20,7 @@ data.app.command("list")(data.list_versions)
 data.app.command()(data.archive)
 data.app.command()(data.universe)
 app.add_typer(data.app, name="data")
+factor.app.command()(factor.check)
+factor.app.command("list")(factor.list_factors)
+factor.app.command("eval")(factor.evaluate)
+app.add_typer(factor.app, name="factor")

@@ -158,10 +158,32 @@ class UniversePayload(BaseModel):
         return self
 
 
-JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload | IngestPayload | UniversePayload,
-                       Field(discriminator="kind")]
-JobKind = Literal["workflow", "probe", "market", "ingest", "universe"]
-KINDS: tuple[str, ...] = ("workflow", "probe", "market", "ingest", "universe")
+class FactorEvalPayload(BaseModel):
+    """Evaluates one factor version (its vetted expression) on a dataset version: IC and Rank IC per horizon,
+    quantile returns, turnover, coverage and redundancy against the library; logged as a run of ``experiment_name``."""
+
+    runner: ClassVar[str] = "trainers.factor_job"
+    kind: Literal["factor_eval"] = "factor_eval"
+    dataset: DatasetRef
+    evaluation_id: int
+    factor_id: int
+    factor_name: str = Field(max_length=64)
+    factor_version: int
+    factor_version_id: int
+    expression: str = Field(max_length=4000, description="Vetted by qlp_core.expr on the API; vetted again here.")
+    market: str = Field("all", pattern=SYMBOL)
+    start: date | None = None
+    end: date | None = None
+    horizons: list[Annotated[int, Field(ge=1, le=120)]] = Field(default_factory=lambda: [1, 5, 10, 20],
+                                                                 min_length=1, max_length=6)
+    quantiles: int = Field(5, ge=2, le=10)
+    experiment_name: str = "factors"
+
+
+JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload | IngestPayload | UniversePayload
+                       | FactorEvalPayload, Field(discriminator="kind")]
+JobKind = Literal["workflow", "probe", "market", "ingest", "universe", "factor_eval"]
+KINDS: tuple[str, ...] = ("workflow", "probe", "market", "ingest", "universe", "factor_eval")
 
 
 # ----- claim ------------------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 import yaml
 
+from qlp_core.expr import ExprError, parse
+
 MAX_CONFIG_BYTES = 512 * 1024
 # YAML aliases share nodes: a small text can expand into a huge tree when walked ("billion laughs").
 MAX_CONFIG_NODES = 100_000
@@ -32,28 +34,11 @@ FORBIDDEN_TOP_LEVEL: dict[str, str] = {
     "sys": "it changes the worker's Python import path",
 }
 
-# Operators of Qlib's expression engine (qlib.data.ops.OpsList plus the PIT ones). Expressions are turned into
-# Python source and eval()'d by Qlib, so every string that may be one must use only these names.
-QLIB_EXPRESSION_OPERATORS: frozenset[str] = frozenset(
-    {
-        "Abs", "Add", "And", "ChangeInstrument", "Corr", "Count", "Cov", "Delta", "Div", "EMA", "Eq",
-        "Feature", "Ge", "Greater", "Gt", "IdxMax", "IdxMin", "If", "Kurt", "Le", "Less", "Log", "Lt",
-        "Mad", "Mask", "Max", "Mean", "Med", "Min", "Mul", "Ne", "Not", "Or", "P", "PFeature", "PRef",
-        "Power", "Quantile", "Rank", "Ref", "Resi", "Rolling", "Rsquare", "Sign", "Skew", "Slope", "Std",
-        "Sub", "Sum", "TResample", "Var", "WMA",
-    }
-)  # fmt: skip
-_EXPR_TOKEN = re.compile(
-    r"""\s+
-    | (?P<field>\$\$?\w+)
-    | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-    | (?P<name>[A-Za-z_]\w*)
-    | (?P<quoted>'[\w.\- ]*'|"[\w.\- ]*")
-    | (?P<punct>[-+*/%(),<>=!&|~^])
-    """,
-    re.VERBOSE,
-)
-_LOOKS_LIKE_EXPRESSION = re.compile(r"\(|\$\w")
+# Qlib eval()s the strings of a data loader's fields and labels as expressions (qlib.data.data.ExpressionProvider):
+# every string that may be one must parse with our own parser (qlp_core.expr), wherever it is.
+_LOOKS_LIKE_EXPRESSION = re.compile(r"[($]")
+# Keys whose list values Qlib's data loaders read as fields ("label" of the Alpha handlers, a loader's groups).
+EXPRESSION_KEYS: frozenset[str] = frozenset({"feature", "label"})
 _DOTTED_IDENTIFIER = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", re.ASCII)
 _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.\w+)+", re.ASCII)
 # Qlib's fill_placeholder replaces EVERY string of the task that starts with <...>: the known ones by the model,
@@ -141,9 +126,10 @@ DATASET_CLASSES: dict[str, frozenset[str]] = {
     "qlib.data.dataset": _classes("DatasetH", "TSDatasetH"),
     "qlib.contrib.data.dataset": _classes("MTSDatasetH"),
 }
-# Our own modules a workflow may name, with their classes (none today; a factor set's handler module goes here).
-# They join the handler and data loader slots.
-PLATFORM_CLASSES: dict[str, frozenset[str]] = {}
+# Our own modules a workflow may name, with their classes: the factor set's handler. They join the handler slot.
+PLATFORM_CLASSES: dict[str, frozenset[str]] = {"trainers.factor_handler": _classes("FactorSetHandler")}
+#: The handler whose ``factor_set`` the platform resolves into its ``factors`` when a job is submitted.
+FACTOR_SET_HANDLER = ("trainers.factor_handler", "FactorSetHandler")
 HANDLER_CLASSES: dict[str, frozenset[str]] = {
     "qlib.contrib.data.handler": _classes("Alpha158", "Alpha158vwap", "Alpha360", "Alpha360vwap"),
     "qlib.data.dataset.handler": _classes("DataHandler", "DataHandlerLP"),
@@ -157,7 +143,6 @@ PROCESSOR_CLASSES: dict[str, frozenset[str]] = {
 }  # fmt: skip
 DATA_LOADER_CLASSES: dict[str, frozenset[str]] = {
     "qlib.data.dataset.loader": _classes("DataLoaderDH", "NestedDataLoader", "QlibDataLoader"),
-    **PLATFORM_CLASSES,
 }
 RECORD_CLASSES: dict[str, frozenset[str]] = {
     "qlib.workflow.record_temp": _classes("MultiPassPortAnaRecord", "PortAnaRecord", "SigAnaRecord", "SignalRecord"),
@@ -285,12 +270,16 @@ class ConfigError(ValueError):
     ``path`` is the dotted path of the refused value (list items by index: ``task.record.0.class``) where the vetting
     knows it, ``at_key`` says the key itself is refused rather than its value; ``line`` and ``column`` (1-based) are
     where the YAML parser stopped, for text that is not valid YAML. :func:`error_position` finds the rest in the text.
+    ``offset`` and ``expected`` are set for a string refused as a Qlib expression: where in the string the expression
+    parser stopped (0-based) and what it expected there.
     """
 
     def __init__(self, message: str, *, path: str | None = None, at_key: bool = False, line: int | None = None,
-                 column: int | None = None) -> None:
+                 column: int | None = None, offset: int | None = None, expected: list[str] | None = None) -> None:
         super().__init__(message)
         self.path, self.at_key, self.line, self.column = path, at_key, line, column
+        # for a refused expression: the 0-based character offset in the string, and what the parser expected there
+        self.offset, self.expected = offset, list(expected or [])
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -524,6 +513,11 @@ def _check_qlib_init(qlib_init: Any) -> None:
 def _check_node(path: str, parent_key: Any, key: Any, value: Any) -> None:
     if isinstance(key, str) and "__" in key:
         raise ConfigError(f"{path}: keys with '__' are not allowed", path=path, at_key=True)
+    if key in EXPRESSION_KEYS and isinstance(value, list):
+        _check_fields_info(path, value)
+    elif _is_loader_config(path):
+        for group, fields_info in (value.items() if isinstance(value, dict) else [("", value)]):
+            _check_fields_info(f"{path}.{group}" if group != "" else path, fields_info)
     slot = LIST_SLOTS.get(parent_key) if isinstance(key, int) else SLOTS.get(key)
     if isinstance(value, dict):
         _check_callable_spec(path, value, slot or ANYWHERE)
@@ -638,22 +632,39 @@ def _check_spec_string(path: str, value: str, slot: Slot) -> None:
     _check_class(path, value, None, slot)
 
 
+def _is_loader_config(path: str) -> bool:
+    """``config`` of a data loader's kwargs: QlibDataLoader eval()s each group's expressions."""
+    parts = path.split(".")
+    if parts[-2:] != ["kwargs", "config"] or len(parts) < 3:
+        return False
+    return parts[-3] in ("data_loader", "handler_config") or (
+        len(parts) >= 4 and parts[-4] == "dataloader_l" and parts[-3].isdigit()
+    )
+
+
+def _check_fields_info(path: str, fields_info: Any) -> None:
+    """A data loader's fields, as Qlib's DLWParser reads them: a list of expressions (their own names), or a pair
+    [expressions, names]. Every expression must parse, whatever it looks like; names are plain strings."""
+    if not isinstance(fields_info, list) or not fields_info:
+        return  # not something Qlib's loader reads as fields (it fails on it before evaluating anything)
+    first = fields_info[0]
+    exprs, where = (first, f"{path}.0") if isinstance(first, list) else (fields_info, path)
+    for i, item in enumerate(exprs):
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}.{i} must be a Qlib expression string, not a {_type_name(item)}",
+                              path=f"{where}.{i}")
+        _check_expression(f"{where}.{i}", item)
+
+
 def _check_expression(path: str, value: str) -> None:
-    """Qlib eval()s expressions: allow only $fields, numbers, operators, Qlib operator names and simple quotes."""
-    pos = 0
-    while pos < len(value):
-        m = _EXPR_TOKEN.match(value, pos)
-        if m is None:
-            raise ConfigError(
-                f"{path} {_one_line(value, 80)!r} is not allowed: character {value[pos]!r} cannot appear in a "
-                "Qlib expression"
-            )
-        name = m.group("name")
-        if name is not None and name not in QLIB_EXPRESSION_OPERATORS:
-            raise ConfigError(
-                f"{path} {_one_line(value, 80)!r} is not allowed: {name!r} is not a Qlib expression operator"
-            )
-        pos = m.end()
+    """Qlib eval()s expressions: only what our parser accepts (Qlib operators, $fields, numbers) may reach it.
+
+    Look-ahead is not refused here: labels are written with negative Refs (``Ref($close, -2)``)."""
+    try:
+        parse(value)
+    except ExprError as e:
+        raise ConfigError(f"{path} {_one_line(value, 80)!r} is not allowed as a Qlib expression: {e}", path=path,
+                          offset=e.position, expected=e.expected) from None
 
 
 def vet(text: str, overrides: dict[str, Any]) -> dict[str, Any]:
@@ -677,13 +688,15 @@ def error_position(text: str, error: ConfigError, overrides: Mapping[str, Any] |
     path = error.path
     if path is None or any(path == o or path.startswith(f"{o}.") for o in (overrides or {})):
         return None, None
-    return position_of(text, path, key=error.at_key)
+    return position_of(text, path, key=error.at_key, offset=error.offset)
 
 
-def position_of(text: str, path: str, *, key: bool = False) -> tuple[int | None, int | None]:
+def position_of(text: str, path: str, *, key: bool = False, offset: int | None = None) -> tuple[int | None,
+                                                                                                  int | None]:
     """The 1-based (line, column) where the value at dotted ``path`` is written in YAML ``text`` (its key when ``key``,
     or when the value is a mapping or a list); follows list indexes and ``<<`` merge keys. A value reached through an
-    alias is where its anchor defines it. (None, None) when the path is not in the text."""
+    alias is where its anchor defines it. (None, None) when the path is not in the text. With ``offset``, the column
+    of that character of a string value written on one line without escapes (else the value's start)."""
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, RecursionError):
@@ -697,7 +710,23 @@ def position_of(text: str, path: str, *, key: bool = False) -> tuple[int | None,
     assert node is not None
     use_key = key_node is not None and (key or isinstance(node, (yaml.MappingNode, yaml.SequenceNode)))
     mark = (key_node if use_key and key_node is not None else node).start_mark
-    return mark.line + 1, mark.column + 1
+    column = mark.column + 1
+    if offset is not None and not use_key and isinstance(node, yaml.ScalarNode):
+        column += _offset_in_scalar(text, node, offset)
+    return mark.line + 1, column
+
+
+def _offset_in_scalar(text: str, node: yaml.ScalarNode, offset: int) -> int:
+    """Columns from a scalar's start to character ``offset`` of its value, where the text holds the value verbatim."""
+    start, end = node.start_mark, node.end_mark
+    if start.line != end.line or not 0 <= offset <= len(node.value):
+        return 0
+    raw = text[start.index:end.index]
+    if node.style is None and raw == node.value:
+        return offset
+    if node.style in ("'", '"') and raw[1:-1] == node.value:
+        return offset + 1
+    return 0
 
 
 def _child(node: yaml.Node | None, part: str, seen: set[int]) -> tuple[yaml.Node | None, yaml.Node] | None:

@@ -97,7 +97,11 @@ def _dataset_versions(p: RunningPlatform, c: Any, ds: dict[str, Any], scratch: P
     upload = scratch / "upload" / "dash-upload.csv"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(first)
-    return {"v1": v1, "v2": v2, "v3": v3, "holes": {k: len(v) for k, v in holes.items()}, "upload": upload}
+    # a file the validation rejects: 15 consecutive days of one symbol missing (an error past max_missing_days)
+    bad = scratch / "upload" / "dash-bad.csv"
+    bad.write_bytes(csv(head[~((head["symbol"] == stocks[2]) & head["date"].isin(days[300:315]))], "bad"))
+    return {"v1": v1, "v2": v2, "v3": v3, "holes": {k: len(v) for k, v in holes.items()}, "upload": upload,
+            "bad": bad, "bad_symbol": stocks[2]}
 
 
 def test_dashboard_in_chromium(shared_platform: RunningPlatform, tmp_path: Path) -> None:
@@ -129,7 +133,7 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform, tmp_path: Path)
         "viewer": {"username": USERS["viewer"][0], "password": USERS["viewer"][1]},
         "admin": {"username": "admin", "password": p.password},
         "ingested": {"v1": v1["id"], "v2": v2["id"], "v3": v3["id"]}, "upload_file": str(versions["upload"]),
-        "upload_name": "dash-upload",
+        "upload_name": "dash-upload", "bad_file": str(versions["bad"]),
     }
     r = subprocess.run(["node", "dashboard.mjs", json.dumps(spec)], cwd=BROWSER, capture_output=True, text=True,
                        timeout=900)
@@ -198,6 +202,12 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform, tmp_path: Path)
     # the upload through the dialog: the bytes went up (100%), its ingest job ended well, its version opened
     up = report["upload"]
     assert up["percent"] == 100 and up["state"] == "succeeded", up
+    # the rejected file: its job failed, the dialog shows the error naming the symbol's hole; no version was made
+    bad = report["upload_bad"]
+    assert bad["state"] == "failed" and bad["failed_alert"] == 1, bad
+    assert versions["bad_symbol"] in bad["error"] and "missing" in bad["error"], bad
+    with p.client() as c:
+        assert c.get("/api/data/datasets", params={"name": "dash-bad"}).json() == []
     with p.client() as c:
         made = c.get("/api/data/datasets", params={"name": "dash-upload"}).json()
     assert [d["version"] for d in made] == [1] and up["path"] == f"/datasets/{made[0]['id']}", (up, made)
@@ -206,4 +216,5 @@ def test_dashboard_in_chromium(shared_platform: RunningPlatform, tmp_path: Path)
     assert report["archived"]["badge"] == 1, report["archived"]
     with p.client() as c:
         assert c.get(f"/api/data/datasets/{made[0]['id']}").json()["archived_at"] is not None
-    assert report["viewer_datasets"] == {"upload": 0, "generate": 0, "universe": 0, "archive": 0}, report["viewer_datasets"]
+    hidden = {"upload": 0, "generate": 0, "universe": 0, "archive": 0}
+    assert report["viewer_datasets"] == hidden, report["viewer_datasets"]

@@ -3,6 +3,7 @@ bounded retries). Refusals carry the problem's machine-readable code."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
@@ -104,6 +105,14 @@ class TrainerAPI:
                         headers={UPLOAD_HASH_HEADER: digest, "Content-Type": "application/x-tar"})
         assert out is not None
         return out
+
+    def factor_result(self, job_id: int, worker: str, run_id: str | None, summary: dict[str, Any],
+                      result: dict[str, Any]) -> None:
+        """An evaluation job's results (JSON: NaN is sent as null)."""
+        body = json.dumps({"worker": worker, "run_id": run_id, "summary": summary, "result": result},
+                          allow_nan=False, separators=(",", ":")).encode()
+        self.call("PUT", f"/api/internal/jobs/{job_id}/factor-result", None, None, content=body,
+                  headers={"Content-Type": "application/json"}, timeout=120)
 
     def finish(self, job_id: int, worker: str, state: str, error: str | None, metrics: dict[str, float]) -> None:
         body = FinishRequest.model_validate({"worker": worker, "state": state, "error": error, "metrics": metrics})

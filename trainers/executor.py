@@ -284,7 +284,7 @@ class JobExecutor:
 
     # ----- what a kind does after its process succeeded; returns the job's metrics --------------------------
     def _after(self, kind: str) -> Any:
-        return {"workflow": self._workflow_result, "market": self._upload_dataset,
+        return {"workflow": self._workflow_result, "factor_eval": self._factor_result, "market": self._upload_dataset,
                 "ingest": self._upload_ingested, "universe": self._upload_dataset}.get(kind, _no_result)
 
     @staticmethod
@@ -292,6 +292,15 @@ class JobExecutor:
         if not result_path.exists():
             raise RuntimeError("the workflow wrote no result")
         return {k: float(v) for k, v in json.loads(result_path.read_text()).get("metrics", {}).items()}
+
+    def _factor_result(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:
+        """An evaluation's summary and series go to the API (stored with the factor version); its headline numbers
+        are the job's metrics."""
+        if not result_path.exists():
+            raise RuntimeError("the evaluation wrote no result")
+        out = json.loads(result_path.read_text())
+        self.api.factor_result(job_id, self.worker, out.get("run_id"), out["summary"], out["result"])
+        return {k: float(v) for k, v in out.get("metrics", {}).items()}
 
     def _upload_dataset(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper,
                         extra: dict[str, bytes] | None = None) -> dict[str, float]:

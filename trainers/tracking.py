@@ -85,6 +85,17 @@ def job_tags(job_id: int, user: str, payload: WorkflowPayload) -> dict[str, str]
     }
 
 
+def factor_set_tags(prepared: dict[str, Any]) -> dict[str, str]:
+    """A run on a factor set records its set and every factor version it trained on."""
+    handler = (((prepared.get("task") or {}).get("dataset") or {}).get("kwargs") or {}).get("handler")
+    kwargs = handler.get("kwargs") if isinstance(handler, dict) else None
+    if not isinstance(kwargs, dict) or not kwargs.get("factor_set"):
+        return {}
+    names = [str(pair[0]) for pair in kwargs.get("factors") or [] if isinstance(pair, list | tuple) and pair]
+    return {"qlp.factor_set": str(kwargs["factor_set"]), "qlp.factor_versions": json.dumps(names)[:5000],
+            "qlp.factor_set_alpha158": str(bool(kwargs.get("include_alpha158")))}
+
+
 def log_job_info(client: MlflowClient, run_id: str, job_id: int, user: str, payload: WorkflowPayload,
                  prepared: dict[str, Any]) -> None:
     """Params (the whole flattened config), qlp.* tags, the config texts and the dataset lineage."""
@@ -95,7 +106,7 @@ def log_job_info(client: MlflowClient, run_id: str, job_id: int, user: str, payl
 
     view = params_view(prepared)
     params = [Param(k, v) for k, v in flatten_params(view).items()]
-    tags = [RunTag(k, v) for k, v in job_tags(job_id, user, payload).items()]
+    tags = [RunTag(k, v) for k, v in {**job_tags(job_id, user, payload), **factor_set_tags(prepared)}.items()]
     client.log_batch(run_id, params=params, tags=tags)
     client.log_text(run_id, payload.config_text, "config/workflow.yaml")
     client.log_text(run_id, yaml.safe_dump(view, sort_keys=False, allow_unicode=True), "config/effective.yaml")

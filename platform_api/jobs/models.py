@@ -28,7 +28,8 @@ class JobKind:
     MARKET = "market"  # generates a synthetic market and registers it as a dataset version (params)
     INGEST = "ingest"  # ingests an uploaded file of market data into a validated dataset version (params)
     UNIVERSE = "universe"  # a dataset version plus one instrument list (a rule's or given members), a new version
-    ALL = (WORKFLOW, PROBE, MARKET, INGEST, UNIVERSE)
+    FACTOR_EVAL = "factor_eval"  # evaluates a factor version on a dataset version, logged to MLflow (params)
+    ALL = (WORKFLOW, PROBE, MARKET, INGEST, UNIVERSE, FACTOR_EVAL)
 
 
 class Job(Base):
@@ -51,6 +52,9 @@ class Job(Base):
     # the kind's own payload fields for kinds without a workflow config (see qlp_core.protocol)
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     dataset_id: Mapped[int | None] = mapped_column(ForeignKey("datasets.id"), nullable=True)
+    #: the factor set a workflow's handler trains on (its versions are in the job's overrides)
+    factor_set_id: Mapped[int | None] = mapped_column(ForeignKey("factor_sets.id", ondelete="SET NULL"),
+                                                      nullable=True, index=True)
     experiment_name: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     #: who submitted it, loaded with the job (the job list shows the name)

@@ -25,6 +25,7 @@ from platform_api.jobs.submit import get_or_404
 from qlp_core.problems import ProblemCode
 from qlp_core.protocol import (
     DatasetRef,
+    FactorEvalPayload,
     FinishRequest,
     HeartbeatResponse,
     IngestPayload,
@@ -59,9 +60,10 @@ PAYLOADS: dict[str, Callable[[Session, Job], JobPayload]] = {
     JobKind.MARKET: lambda _, job: MarketPayload.model_validate(job.params or {}),
     JobKind.INGEST: lambda _, job: IngestPayload.model_validate(job.params or {}),
     JobKind.UNIVERSE: lambda _, job: UniversePayload.model_validate(job.params or {}),
+    JobKind.FACTOR_EVAL: lambda _, job: FactorEvalPayload.model_validate(job.params or {}),
 }
 #: Kinds whose process logs an MLflow run (and so gets a job token for the door).
-LOGS_RUNS = frozenset({JobKind.WORKFLOW})
+LOGS_RUNS = frozenset({JobKind.WORKFLOW, JobKind.FACTOR_EVAL})
 
 
 def claim(session: Session, settings: Settings, job_id: int, worker: str) -> JobSpec:
@@ -80,6 +82,11 @@ def claim(session: Session, settings: Settings, job_id: int, worker: str) -> Job
     return JobSpec(job_id=job.id, attempt=job.attempt, user=user.username if user else "unknown",
                    log_offset=job.log_count, tracking_uri=settings.door_uri, tracking_token=token,
                    payload=PAYLOADS[job.kind](session, job))
+
+
+def running_by(session: Session, job_id: int, worker: str) -> Job:
+    """The job, when it is running on ``worker`` (409 otherwise): what a worker may report on."""
+    return _running_by(session, job_id, worker)
 
 
 def _running_by(session: Session, job_id: int, worker: str) -> Job:

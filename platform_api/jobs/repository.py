@@ -17,9 +17,12 @@ def get(session: Session, job_id: int) -> Job | None:
 
 
 def _job_filter(q: Select[Any], *, states: Sequence[str], kind: str | None, user_id: int | None,
-                name_contains: str | None, dataset_id: int | None = None) -> Select[Any]:
+                name_contains: str | None, dataset_id: int | None = None,
+                factor_set_id: int | None = None) -> Select[Any]:
     if dataset_id is not None:
         q = q.where(Job.dataset_id == dataset_id)
+    if factor_set_id is not None:
+        q = q.where(Job.factor_set_id == factor_set_id)
     if states:
         q = q.where(Job.state.in_(states))
     if kind:
@@ -32,18 +35,20 @@ def _job_filter(q: Select[Any], *, states: Sequence[str], kind: str | None, user
 
 
 def list_jobs(session: Session, *, states: Sequence[str] = (), user_id: int | None = None, limit: int, offset: int,
-              kind: str | None = None, name_contains: str | None = None, dataset_id: int | None = None) -> list[Job]:
+              kind: str | None = None, name_contains: str | None = None, dataset_id: int | None = None,
+              factor_set_id: int | None = None) -> list[Job]:
     """Jobs matching every filter given (any of ``states``; ``name_contains`` any case), newest first."""
     q = _job_filter(select(Job), states=states, kind=kind, user_id=user_id, name_contains=name_contains,
-                    dataset_id=dataset_id)
+                    dataset_id=dataset_id, factor_set_id=factor_set_id)
     return list(session.scalars(q.order_by(Job.id.desc()).limit(limit).offset(offset)))
 
 
 def count_jobs(session: Session, *, states: Sequence[str] = (), user_id: int | None = None, kind: str | None = None,
-               name_contains: str | None = None, dataset_id: int | None = None) -> int:
+               name_contains: str | None = None, dataset_id: int | None = None,
+               factor_set_id: int | None = None) -> int:
     """How many jobs :func:`list_jobs` would page through with these filters."""
     q = _job_filter(select(func.count()).select_from(Job), states=states, kind=kind, user_id=user_id,
-                    name_contains=name_contains, dataset_id=dataset_id)
+                    name_contains=name_contains, dataset_id=dataset_id, factor_set_id=factor_set_id)
     return int(session.scalar(q) or 0)
 
 

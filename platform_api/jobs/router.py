@@ -44,11 +44,14 @@ def list_jobs(
     dataset_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
         "Jobs on this dataset version: its lineage (the runs trained on it) or, for market and ingest jobs, the "
         "job that made it."))] = None,
+    factor_set_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description=(
+        "Workflow jobs that trained on this factor set version."))] = None,
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0, le=MAX_ID),
 ) -> list[JobRead]:
     filters: dict[str, Any] = {"states": sorted(set(state or ())), "kind": kind,
-                               "user_id": user.id if mine else None, "name_contains": q, "dataset_id": dataset_id}
+                               "user_id": user.id if mine else None, "name_contains": q, "dataset_id": dataset_id,
+                               "factor_set_id": factor_set_id}
     response.headers[TOTAL_COUNT] = str(repo.count_jobs(session, **filters))
     jobs = repo.list_jobs(session, limit=limit, offset=offset, **filters)
     return [service.to_read(settings, j) for j in jobs]

@@ -11,13 +11,14 @@ from platform_api.configs.models import WorkflowConfig
 from platform_api.data import service as data_service
 from platform_api.db import after_commit, utcnow
 from platform_api.domain_errors import Conflict, Forbidden, NotFound, Refused
+from platform_api.factors.resolve import factor_set_overrides
 from platform_api.jobs import repository as repo
 from platform_api.jobs import transitions
 from platform_api.jobs.dispatch import dispatch
 from platform_api.jobs.hub import hub
 from platform_api.jobs.models import Job, JobKind, JobState
 from platform_api.jobs.schemas import JobRead, TrainRequest
-from qlp_core.protocol import IngestPayload, MarketPayload, ProbePayload, UniversePayload
+from qlp_core.protocol import FactorEvalPayload, IngestPayload, MarketPayload, ProbePayload, UniversePayload
 from qlp_core.settings import Settings
 from qlp_core.workflow_config import ConfigError, config_hash, vet
 
@@ -68,12 +69,18 @@ def submit(session: Session, settings: Settings, user: Principal, req: TrainRequ
         assert req.config_text is not None
         text = req.config_text
     config = vet_config(text, req.overrides)
+    overrides = req.overrides
+    factor_set, filled = factor_set_overrides(session, config)
+    if filled:  # the set's factor versions, vetted like every expression of a config
+        overrides = {**req.overrides, **filled}
+        vet_config(text, overrides)
     assert req.dataset_id is not None
     dataset = data_service.usable(session, req.dataset_id)
     return _queue(session, settings, Job(
         state=JobState.QUEUED, name=req.name or f"{dataset.name}@v{dataset.version}",
         queue=req.queue or settings.broker.default_queue, config_text=text, config_hash=config_hash(text),
-        config_id=config_id, overrides=req.overrides, dataset_id=dataset.id,
+        config_id=config_id, overrides=overrides, dataset_id=dataset.id,
+        factor_set_id=factor_set.id if factor_set is not None else None,
         experiment_name=req.experiment_name or str(config.get("experiment_name") or DEFAULT_EXPERIMENT),
         user_id=user.id, metrics={}, priority=req.priority, max_attempts=req.max_attempts))
 
@@ -98,15 +105,25 @@ def submit_universe(session: Session, settings: Settings, user: Principal, paylo
                           queue=None, priority=7, max_attempts=3)
 
 
+def submit_factor_eval(session: Session, settings: Settings, user: Principal, payload: FactorEvalPayload) -> Job:
+    """Evaluating a factor computes it with Qlib over a market: a worker's job, logged as a run of ``factors``."""
+    return _queue_payload(session, settings, user, payload,
+                          name=f"evaluate {payload.factor_name}@v{payload.factor_version} on "
+                               f"{payload.dataset.name}@v{payload.dataset.version}",
+                          experiment=payload.experiment_name, queue=None, priority=6, max_attempts=3,
+                          dataset_id=payload.dataset.id)
+
+
 def _queue_payload(session: Session, settings: Settings, user: Principal,
-                   payload: ProbePayload | MarketPayload | IngestPayload | UniversePayload, *,
-                   name: str, experiment: str, queue: str | None, priority: int, max_attempts: int) -> Job:
+                   payload: ProbePayload | MarketPayload | IngestPayload | UniversePayload | FactorEvalPayload, *,
+                   name: str, experiment: str, queue: str | None, priority: int, max_attempts: int,
+                   dataset_id: int | None = None) -> Job:
     """A job of a kind that has no workflow config: its payload's fields are the job's params."""
     params = payload.model_dump(mode="json", exclude={"kind"})
     return _queue(session, settings, Job(
         kind=payload.kind, state=JobState.QUEUED, name=name, queue=queue or settings.broker.default_queue,
         config_text="", config_hash=config_hash(repr(sorted(params.items()))), overrides={}, params=params,
-        dataset_id=None, experiment_name=experiment, user_id=user.id, metrics={}, priority=priority,
+        dataset_id=dataset_id, experiment_name=experiment, user_id=user.id, metrics={}, priority=priority,
         max_attempts=max_attempts))
 
 

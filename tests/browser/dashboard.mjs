@@ -104,7 +104,7 @@ try {
   page.off("request", onRequest);
 
   // ---- submit the demo workflow from the editor
-  await page.goto(`${base}/training`);
+  await page.goto(`${base}/training?dataset=${spec.dataset_id}`);  // the demo dataset, not the newest
   const editor = page.locator('[data-testid="yaml-editor"] .cm-content');
   await editor.waitFor();
   await editor.click();
@@ -283,6 +283,23 @@ try {
   await part("upload", async () => {
     await rp.goto(`${base}/datasets`);
     await rp.locator(tid("datasets-table")).waitFor();
+    await rp.click(tid("upload-dataset"));
+    await rp.locator(tid("upload-body")).waitFor();
+    // first a file the validation rejects: the job fails and its error stays in the dialog
+    await rp.setInputFiles(tid("upload-file"), spec.bad_file);
+    await input(rp, "upload-name").fill("dash-bad");
+    await input(rp, "upload-benchmarks").fill("DEMOIDX");
+    await rp.locator(tid("upload-name-state")).click();
+    await rp.click(tid("upload-submit"));
+    await rp.locator(tid("job-progress")).waitFor({ timeout: 120000 });
+    await rp.waitForFunction(() => ["succeeded", "failed", "cancelled"].includes(
+      document.querySelector('[data-testid="job-progress"]')?.getAttribute("data-state") || ""), null, { timeout: 300000 });
+    report.upload_bad = { state: await attr(rp, "job-progress", "data-state"),
+                          error: (await rp.locator(tid("job-progress-error")).innerText().catch(() => "")).slice(0, 2000),
+                          failed_alert: await rp.locator(tid("upload-failed")).count() };
+    await shot(rp, "28-upload-failed-zh");
+    await rp.click(tid("upload-cancel"));
+    await rp.waitForTimeout(500);
     await rp.click(tid("upload-dataset"));
     await rp.locator(tid("upload-body")).waitFor();
     await rp.setInputFiles(tid("upload-file"), spec.upload_file);

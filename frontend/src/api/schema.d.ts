@@ -563,6 +563,207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/factor-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Sets */
+        get: operations["factors_list_sets"];
+        put?: never;
+        /**
+         * Create Set
+         * @description The next version of a factor set: these factor versions (each factor's latest where none is named).
+         */
+        post: operations["factors_create_set"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factor-sets/{set_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Set */
+        get: operations["factors_get_set"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Factors
+         * @description The library: each factor with its latest version and its latest evaluation; sorted by name, creation, or
+         *     the latest evaluation's Rank IC, IC, Rank ICIR (first horizon), decay (Rank IC last ÷ first horizon) or turnover
+         *     (lowest first).
+         */
+        get: operations["factors_list_factors"];
+        put?: never;
+        /**
+         * Create Factor
+         * @description A new factor (version 1). The expression must pass our parser (422 naming the position and what was
+         *     expected) and may not read the future (a negative Ref); it is stored as the canonical text Qlib gets.
+         */
+        post: operations["factors_create_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/{factor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Factor */
+        get: operations["factors_get_factor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/{factor_id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive Factor
+         * @description Archive a factor (the owner or an admin): no new version; factor sets keep the versions they name.
+         */
+        post: operations["factors_archive_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/{factor_id}/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate Factor
+         * @description Evaluate a factor version on a dataset version, as a job with its live log (answered at once): IC and Rank
+         *     IC per horizon, quantile returns, turnover, coverage, and redundancy against the library.
+         */
+        post: operations["factors_evaluate_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/{factor_id}/evaluations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Evaluations */
+        get: operations["factors_list_evaluations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/{factor_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Version
+         * @description An edit is the next version (the owner or an admin); earlier versions stay as they were, with their runs.
+         */
+        post: operations["factors_add_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Expression
+         * @description Parse an expression as a factor's is vetted, for an editor: valid, or the error with its position and what
+         *     was expected; the fields it reads, its look-back and look-ahead. Stores nothing.
+         */
+        post: operations["factors_check_expression"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/factors/evaluations/{evaluation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Evaluation
+         * @description One evaluation with the series its charts draw.
+         */
+        get: operations["factors_get_evaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/train": {
         parameters: {
             query?: never;
@@ -1025,6 +1226,129 @@ export interface components {
              */
             total: number;
         };
+        /** EvaluateRequest */
+        EvaluateRequest: {
+            /** Dataset Id */
+            dataset_id: number;
+            /** End */
+            end?: string | null;
+            /** Horizons */
+            horizons?: number[];
+            /**
+             * Market
+             * @default all
+             */
+            market: string;
+            /**
+             * Quantiles
+             * @default 5
+             */
+            quantiles: number;
+            /** Start */
+            start?: string | null;
+            /**
+             * Version
+             * @description Factor version; default: the latest.
+             */
+            version?: number | null;
+        };
+        /** EvaluationDetail */
+        EvaluationDetail: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Hash */
+            dataset_hash: string;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** End */
+            end: string | null;
+            /** Factor Version Id */
+            factor_version_id: number;
+            /** Horizons */
+            horizons: number[];
+            /** Id */
+            id: number;
+            /** Job Id */
+            job_id: number | null;
+            /** Market */
+            market: string;
+            /** Mlflow Run Id */
+            mlflow_run_id: string | null;
+            /**
+             * Result
+             * @description The charts' series.
+             */
+            result?: {
+                [key: string]: unknown;
+            };
+            /** Start */
+            start: string | null;
+            /**
+             * State
+             * @description The evaluation job's state.
+             */
+            state?: string | null;
+            /**
+             * Summary
+             * @description Per horizon (`"1"`, `"5"`, …) ic, rank_ic, icir, rank_icir, t_stat, rank_t_stat; decay; long_short; turnover; autocorrelation; coverage; redundancy (the closest library factors) and redundant.
+             */
+            summary: {
+                [key: string]: unknown;
+            };
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
+        /** EvaluationRead */
+        EvaluationRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dataset Hash */
+            dataset_hash: string;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** End */
+            end: string | null;
+            /** Factor Version Id */
+            factor_version_id: number;
+            /** Horizons */
+            horizons: number[];
+            /** Id */
+            id: number;
+            /** Job Id */
+            job_id: number | null;
+            /** Market */
+            market: string;
+            /** Mlflow Run Id */
+            mlflow_run_id: string | null;
+            /** Start */
+            start: string | null;
+            /**
+             * State
+             * @description The evaluation job's state.
+             */
+            state?: string | null;
+            /**
+             * Summary
+             * @description Per horizon (`"1"`, `"5"`, …) ic, rank_ic, icir, rank_icir, t_stat, rank_t_stat; decay; long_short; turnover; autocorrelation; coverage; redundancy (the closest library factors) and redundant.
+             */
+            summary: {
+                [key: string]: unknown;
+            };
+            /**
+             * Version
+             * @default 0
+             */
+            version: number;
+        };
         /** ExperimentRead */
         ExperimentRead: {
             /** Creation Time */
@@ -1041,6 +1365,225 @@ export interface components {
             tags: {
                 [key: string]: string;
             };
+        };
+        /** ExpressionBody */
+        ExpressionBody: {
+            /**
+             * Expression
+             * @description A Qlib expression, e.g. `Ref($close, 5) / $close - 1`.
+             */
+            expression: string;
+        };
+        /** ExpressionCheck */
+        ExpressionCheck: {
+            error?: components["schemas"]["ExpressionError"] | null;
+            info?: components["schemas"]["ExpressionInfo"] | null;
+            /** Valid */
+            valid: boolean;
+        };
+        /** ExpressionError */
+        ExpressionError: {
+            /** Expected */
+            expected?: string[];
+            /** Message */
+            message: string;
+            /**
+             * Position
+             * @description 0-based character offset in the expression.
+             */
+            position: number;
+        };
+        /** ExpressionInfo */
+        ExpressionInfo: {
+            /**
+             * Canonical
+             * @description The text Qlib gets.
+             */
+            canonical: string;
+            /** Fields */
+            fields: string[];
+            /**
+             * Lookahead
+             * @description Why the expression reads the future (a negative Ref…); empty: it does not.
+             */
+            lookahead: string[];
+            /**
+             * Lookback
+             * @description Trading days of history the expression needs; null: all of it.
+             */
+            lookback: number | null;
+            /** Operators */
+            operators: string[];
+        };
+        /** FactorCreate */
+        FactorCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Expression
+             * @description A Qlib expression, e.g. `Ref($close, 5) / $close - 1`.
+             */
+            expression: string;
+            /** Name */
+            name: string;
+            /** Tags */
+            tags?: string[];
+        };
+        /** FactorDetail */
+        FactorDetail: {
+            /** Archived At */
+            archived_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description The latest finished evaluation of any version. */
+            evaluation?: components["schemas"]["EvaluationRead"] | null;
+            /** Id */
+            id: number;
+            latest: components["schemas"]["FactorVersionRead"];
+            /** Latest Version */
+            latest_version: number;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner?: string | null;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Versions */
+            versions: components["schemas"]["FactorVersionRead"][];
+        };
+        /** FactorRead */
+        FactorRead: {
+            /** Archived At */
+            archived_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description The latest finished evaluation of any version. */
+            evaluation?: components["schemas"]["EvaluationRead"] | null;
+            /** Id */
+            id: number;
+            latest: components["schemas"]["FactorVersionRead"];
+            /** Latest Version */
+            latest_version: number;
+            /** Name */
+            name: string;
+            /** Owner */
+            owner?: string | null;
+            /** Owner Id */
+            owner_id: number | null;
+        };
+        /** FactorRef */
+        FactorRef: {
+            /** Factor Id */
+            factor_id: number;
+            /**
+             * Version
+             * @description Default: the latest.
+             */
+            version?: number | null;
+        };
+        /** FactorSetCreate */
+        FactorSetCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Factors */
+            factors: components["schemas"]["FactorRef"][];
+            /**
+             * Include Alpha158
+             * @default false
+             */
+            include_alpha158: boolean;
+            /** Name */
+            name: string;
+        };
+        /** FactorSetMember */
+        FactorSetMember: {
+            /** Expression */
+            expression: string;
+            /** Factor Id */
+            factor_id: number;
+            /** Factor Version Id */
+            factor_version_id: number;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** FactorSetRead */
+        FactorSetRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Description */
+            description: string;
+            /** Factor Version Ids */
+            factor_version_ids: number[];
+            /** Id */
+            id: number;
+            /** Include Alpha158 */
+            include_alpha158: boolean;
+            /** Members */
+            members?: components["schemas"]["FactorSetMember"][];
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** FactorVersionCreate */
+        FactorVersionCreate: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Expression
+             * @description A Qlib expression, e.g. `Ref($close, 5) / $close - 1`.
+             */
+            expression: string;
+            /** Tags */
+            tags?: string[];
+        };
+        /** FactorVersionRead */
+        FactorVersionRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Description */
+            description: string;
+            /** Expression */
+            expression: string;
+            /** Fields */
+            fields: string[];
+            /** Id */
+            id: number;
+            /** Lookahead */
+            lookahead: string[];
+            /** Lookback */
+            lookback: number | null;
+            /** Tags */
+            tags: string[];
+            /** Version */
+            version: number;
         };
         /**
          * FolderSource
@@ -3967,11 +4510,734 @@ export interface operations {
             };
         };
     };
+    factors_list_sets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorSetRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_create_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FactorSetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorSetRead"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_get_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                set_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorSetRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_list_factors: {
+        parameters: {
+            query?: {
+                archived?: boolean;
+                /** @description Part of the name, any case. */
+                q?: string | null;
+                sort?: "name" | "created" | "rank_ic" | "ic" | "rank_icir" | "decay" | "turnover";
+                tag?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_create_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FactorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_get_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                factor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_archive_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                factor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_evaluate_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                factor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_list_evaluations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                factor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_add_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                factor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FactorVersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FactorDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_check_expression: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpressionBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpressionCheck"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    factors_get_evaluation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evaluation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     jobs_list_jobs: {
         parameters: {
             query?: {
                 /** @description Jobs on this dataset version: its lineage (the runs trained on it) or, for market and ingest jobs, the job that made it. */
                 dataset_id?: number | null;
+                /** @description Workflow jobs that trained on this factor set version. */
+                factor_set_id?: number | null;
                 kind?: string | null;
                 limit?: number;
                 mine?: boolean;

@@ -64,7 +64,7 @@ export default {
     adjustedNote: '复权价格，与 Qlib 存储一致（价格 × 复权因子，成交量 ÷ 复权因子）。',
     rawNote: '不复权价格，即实际成交价（复权价格 ÷ 复权因子，成交量 × 复权因子）。',
   },
-  tabs: { browse: '标的与行情', validation: '校验报告', versions: '版本历史', universes: '股票池', lineage: '血缘' },
+  tabs: { browse: '概览与行情', validation: '校验报告', versions: '版本历史', universes: '股票池', lineage: '血缘' },
   archivedBadge: '已归档',
   archivedNote: '归档于 {at}：新任务不能再使用该版本，已用它的运行保持不变。',
   job: {
@@ -119,7 +119,7 @@ export default {
     uploaded: '已上传 {total} MB',
     failed: '导入失败：未登记任何版本',
     problems: '校验发现的问题',
-    succeeded: '{name} 的 v{version} 已登记，正在打开…',
+    succeeded: '已登记为数据集 #{id}，正在打开…',
   },
   validation: {
     none: '该版本没有校验报告：它是生成或导入的，而非上传导入。',
@@ -201,12 +201,13 @@ export default {
     n: '成分数（N）',
     window: '窗口（交易日）',
     minDays: '最少交易天数',
-    minDaysHint: '留空：窗口的一半',
+    minDaysHint: '留空：窗口的一半（交易日）',
     rebalance: '调仓',
     monthly: '每月',
     description: '说明',
     submit: '创建',
-    succeeded: '股票池已成为版本 v{version}，正在打开…',
+    succeeded: '股票池已写成新版本（数据集 #{id}），正在打开…',
+    failed: '股票池任务失败的原因',
   },
   lineage: {
     title: '在该版本上训练的任务',
@@ -219,6 +220,7 @@ export default {
     excess: '年化超额收益（含成本）',
     created: '提交时间',
     run: '运行',
+    train: '用该版本训练',
     total: '共 {n} 个任务',
   },
 }

@@ -1,0 +1,1 @@
+"""The factors domain: a library of versioned Qlib expressions, their evaluations and factor sets."""
