@@ -39,6 +39,7 @@ from platform_api.jobs.router import workers_router
 from platform_api.jobs.ws import router as ws_router
 from platform_api.system.router import router as system_router
 from platform_api.web.spa import router as spa_router
+from qlp_core.json_body import warm_validators
 from qlp_core.logging_setup import setup_logging
 from qlp_core.settings import Settings, get_settings
 
@@ -60,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         to_thread.current_default_thread_limiter().total_tokens = THREADS
         configure_pool(settings.db.pool_size, settings.db.max_overflow)
         await to_thread.run_sync(prepare_database, settings.db.url)
+        # jsonschema takes seconds to import (its format checkers compile grammars): pay it here, not in the first
+        # request with a JSON body (a sign-in that would take seconds)
+        await to_thread.run_sync(warm_validators)
         task = asyncio.create_task(run_reaper(settings))
         bus = None
         if settings.events_redis_url:

@@ -37,6 +37,11 @@ def _validator(model: type[BaseModel]) -> Draft202012Validator:
     return Draft202012Validator(model.model_json_schema(mode="validation"))
 
 
+def warm_validators() -> None:
+    """Import jsonschema now (an API does it at start-up, so no request waits for it)."""
+    import jsonschema  # noqa: F401
+
+
 class JsonBody(BaseModel):
     """Base of every model a route takes as its JSON body: input that breaks the model's published schema is refused
     (422) before pydantic's coercions; then the model's own validation runs as usual."""

@@ -102,7 +102,7 @@ class RunningPlatform:
         else:
             raise RuntimeError(f"platform not up in {timeout}s:\n{self.log.read_text()[-4000:]}")
         password = (self.home / "admin_password").read_text().strip()
-        r = httpx.post(self.url + "/api/auth/login", json={"username": "admin", "password": password})
+        r = httpx.post(self.url + "/api/auth/login", json={"username": "admin", "password": password}, timeout=60)
         r.raise_for_status()
         self.token = r.json()["access_token"]
         self.password = password

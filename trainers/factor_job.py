@@ -14,6 +14,7 @@ from typing import Any
 
 from qlp_core.proc import die_with_parent
 from qlp_core.protocol import FactorEvalPayload, RunnerSpec
+from trainers import numerics
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 
@@ -136,6 +137,7 @@ def run(spec: RunnerSpec) -> int:
 
 def main(argv: list[str]) -> int:
     die_with_parent()
+    numerics.pin()
     spec = RunnerSpec.model_validate_json(Path(argv[0]).read_text())
     try:
         return run(spec)

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from qlp_core.proc import die_with_parent
 from qlp_core.protocol import RunnerSpec, WorkflowPayload
 from qlp_core.workflow_config import ConfigError, apply_overrides, load_config, prepare_config, validate_config
+from trainers import numerics
 from trainers.feature_cache import FeatureRequest, build_dataset, request_from_settings
 from trainers.tracking import RecorderTap, finite_metrics, log_exports, log_job_info, run_metrics, skip_git_snapshot
 
@@ -175,6 +176,7 @@ def write_result(path: str, result: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     die_with_parent()  # the supervising worker died: do not run on as an orphan
+    numerics.pin()
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
         emit("QLP_ERROR", "usage: python -m trainers.runner SPEC.json")

@@ -22,6 +22,9 @@ def init_qlib(provider_uri: Path, kernels: int = 1) -> None:
         return
     import qlib
 
+    from trainers import numerics
+
+    numerics.pin()
     qlib.init(provider_uri=uri, region="cn", kernels=kernels, expression_cache=None, dataset_cache=None,
               logging_level=logging.WARNING)
     _initialised = uri
