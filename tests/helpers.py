@@ -81,7 +81,7 @@ class RunningPlatform:
         self.port = int(env["QLP_SERVER__PORT"])
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
-        self.token = ""
+        self._token, self._token_at, self.password = "", 0.0, ""
 
     def start(self, timeout: float = 150) -> None:
         out = self.log.open("ab")
@@ -101,11 +101,21 @@ class RunningPlatform:
             time.sleep(0.5)
         else:
             raise RuntimeError(f"platform not up in {timeout}s:\n{self.log.read_text()[-4000:]}")
-        password = (self.home / "admin_password").read_text().strip()
-        r = httpx.post(self.url + "/api/auth/login", json={"username": "admin", "password": password}, timeout=60)
+        self.password = (self.home / "admin_password").read_text().strip()
+        self._sign_in()
+
+    def _sign_in(self) -> None:
+        r = httpx.post(self.url + "/api/auth/login", json={"username": "admin", "password": self.password}, timeout=60)
         r.raise_for_status()
-        self.token = r.json()["access_token"]
-        self.password = password
+        self._token, self._token_at = r.json()["access_token"], time.monotonic()
+
+    @property
+    def token(self) -> str:
+        """The admin's access token, signed in again before it expires (a session-wide platform outlives several:
+        they last 15 minutes)."""
+        if self._token and time.monotonic() - self._token_at > 600:
+            self._sign_in()
+        return self._token
 
     def stop(self) -> None:
         if self.proc is not None:

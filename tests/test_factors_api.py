@@ -43,7 +43,7 @@ def test_a_factor_is_created_with_what_the_parser_found(api: Api) -> None:
 def test_bad_expressions_are_refused_with_their_position(api: Api, expression: str, position: int) -> None:
     r = create(api, expression=expression)
     assert r.status_code == 422 and f"at {position}" in r.json()["detail"], r.text
-    check = api.client.post("/api/factors/check", json={"expression": expression}, headers=api.headers("viewer"))
+    check = api.client.post("/api/factors/check", json={"expression": expression}, headers=api.headers("researcher"))
     assert check.status_code == 200 and check.json()["valid"] is False
     assert check.json()["error"]["position"] == position
     assert api.client.get("/api/factors", headers=api.headers("viewer")).json() == []
@@ -51,11 +51,11 @@ def test_bad_expressions_are_refused_with_their_position(api: Api, expression: s
 
 def test_the_check_reports_lookback_and_lookahead(api: Api) -> None:
     r = api.client.post("/api/factors/check", json={"expression": "Corr($close, Log($volume + 1), 10)"},
-                        headers=api.headers("viewer"))
+                        headers=api.headers("researcher"))
     info = r.json()["info"]
     assert r.json()["valid"] and info["fields"] == ["close", "volume"] and info["lookback"] == 9
     future = api.client.post("/api/factors/check", json={"expression": "Ref($close, -2) / $close - 1"},
-                             headers=api.headers("viewer")).json()
+                             headers=api.headers("researcher")).json()
     assert future["valid"] and future["info"]["lookahead"]
     r = create(api, name="leak", expression="Ref($close, -2) / $close - 1")
     assert r.status_code == 422 and "future" in r.json()["detail"]
@@ -82,6 +82,8 @@ def test_an_edit_is_a_new_version_and_archiving_stops_edits(api: Api) -> None:
 
 def test_a_viewer_may_not_write(api: Api) -> None:
     assert create(api, role="viewer").status_code == 403
+    assert api.client.post("/api/factors/check", json={"expression": MOMENTUM},
+                           headers=api.headers("viewer")).status_code == 403
 
 
 def test_an_evaluation_is_a_job_on_a_dataset_version(api: Api, tmp_path: Path) -> None:

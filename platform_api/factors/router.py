@@ -81,9 +81,10 @@ def create_factor(body: FactorCreate, user: ResearcherUser, session: SessionDep)
 
 
 @router.post("/check", response_model=ExpressionCheck, responses=problems(*AUTHED))
-def check_expression(body: ExpressionBody, _: CurrentUser) -> ExpressionCheck:
-    """Parse an expression as a factor's is vetted, for an editor: valid, or the error with its position and what
-    was expected; the fields it reads, its look-back and look-ahead. Stores nothing."""
+def check_expression(body: ExpressionBody, _: ResearcherUser) -> ExpressionCheck:
+    """Parse an expression as a factor's is vetted, for an editor (researcher or admin, like creating one): valid, or
+    the error with its position and what was expected; the fields it reads, its look-back and look-ahead. Stores
+    nothing."""
     return service.check(body.expression)
 
 

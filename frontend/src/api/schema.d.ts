@@ -734,8 +734,9 @@ export interface paths {
         put?: never;
         /**
          * Check Expression
-         * @description Parse an expression as a factor's is vetted, for an editor: valid, or the error with its position and what
-         *     was expected; the fields it reads, its look-back and look-ahead. Stores nothing.
+         * @description Parse an expression as a factor's is vetted, for an editor (researcher or admin, like creating one): valid, or
+         *     the error with its position and what was expected; the fields it reads, its look-back and look-ahead. Stores
+         *     nothing.
          */
         post: operations["factors_check_expression"];
         delete?: never;
