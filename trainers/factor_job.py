@@ -15,6 +15,7 @@ from typing import Any
 from qlp_core.proc import die_with_parent
 from qlp_core.protocol import FactorEvalPayload, RunnerSpec
 from trainers import numerics
+from trainers.runner import emit
 
 EXIT_OK, EXIT_FAILED, EXIT_REFUSED = 0, 1, 2
 
@@ -68,13 +69,6 @@ def metrics_of(summary: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def _emit(kind: str, payload: Any) -> None:
-    text = payload if isinstance(payload, str) else json.dumps(payload, allow_nan=False, separators=(",", ":"))
-    sys.stderr.flush()
-    sys.stdout.write(f"\n{kind} {text}\n")
-    sys.stdout.flush()
-
-
 def run(spec: RunnerSpec) -> int:
     from mlflow import MlflowClient
 
@@ -86,11 +80,11 @@ def run(spec: RunnerSpec) -> int:
     try:
         node = parse(p.expression)
     except ExprError as exc:
-        _emit("QLP_ERROR", f"expression refused at {exc.position}: {exc.message}")
+        emit("QLP_ERROR", f"expression refused at {exc.position}: {exc.message}")
         return EXIT_REFUSED
     info = analyse(node)
     if info.lookahead:
-        _emit("QLP_ERROR", "a factor may not read the future: " + "; ".join(info.lookahead))
+        emit("QLP_ERROR", "a factor may not read the future: " + "; ".join(info.lookahead))
         return EXIT_REFUSED
     expression = to_qlib(node)
     client = MlflowClient(tracking_uri=spec.tracking_uri)
@@ -102,7 +96,7 @@ def run(spec: RunnerSpec) -> int:
             "qlp.dataset_name": p.dataset.name, "qlp.dataset_version": str(p.dataset.version),
             "qlp.dataset_hash": p.dataset.hash, "mlflow.runName": f"{p.factor_name}@v{p.factor_version}"}
     run_id = client.create_run(experiment_id, tags=tags).info.run_id
-    _emit("QLP_RUN", {"run_id": run_id, "experiment_id": experiment_id})
+    emit("QLP_RUN", {"run_id": run_id, "experiment_id": experiment_id})
     print(f"[qlp] evaluating {p.factor_name}@v{p.factor_version}: {expression} on {p.dataset.name}@v"
           f"{p.dataset.version} market {p.market}, horizons {p.horizons}", flush=True)
     t0 = time.monotonic()
@@ -144,7 +138,7 @@ def main(argv: list[str]) -> int:
     except BaseException as exc:
         traceback.print_exc()
         sys.stderr.flush()
-        _emit("QLP_ERROR", f"{type(exc).__name__}: {' '.join(str(exc).split())[:2000]}")
+        emit("QLP_ERROR", f"{type(exc).__name__}: {' '.join(str(exc).split())[:2000]}")
         return EXIT_FAILED
 
 

@@ -83,9 +83,13 @@ def create(session: Session, body: FactorCreate, user: Principal) -> Factor:
     return factor
 
 
-def _may_change(factor: Factor, user: Principal) -> None:
+def _owner_or_admin(factor: Factor, user: Principal, what: str) -> None:
     if factor.owner_id != user.id and not user.at_least("admin"):
-        raise Forbidden("only the factor's owner or an admin may change it")
+        raise Forbidden(f"only the factor's owner or an admin may {what} it")
+
+
+def _may_change(factor: Factor, user: Principal) -> None:
+    _owner_or_admin(factor, user, "change")
     if factor.archived_at is not None:
         raise Refused(f"factor {factor.name} is archived")
 
@@ -102,8 +106,7 @@ def add_version(session: Session, factor: Factor, body: FactorVersionCreate, use
 
 
 def archive(session: Session, factor: Factor, user: Principal) -> Factor:
-    if factor.owner_id != user.id and not user.at_least("admin"):
-        raise Forbidden("only the factor's owner or an admin may archive it")
+    _owner_or_admin(factor, user, "archive")
     if factor.archived_at is None:
         factor.archived_at = utcnow()
     return factor
