@@ -8,7 +8,7 @@ FRONTEND := frontend
 DASHBOARD_SRC := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) $(FRONTEND)/index.html \
 	$(FRONTEND)/vite.config.ts $(FRONTEND)/package-lock.json $(FRONTEND)/tsconfig.app.json trainers/configs/demo_lgb_alpha158.yaml
 
-.PHONY: demo test lint venv browser node dashboard frontend-check
+.PHONY: demo test lint venv zoo browser node dashboard frontend-check
 
 $(BIN)/qlp: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,6 +17,14 @@ $(BIN)/qlp: pyproject.toml
 	touch $(BIN)/qlp
 
 venv: $(BIN)/qlp
+
+## The model zoo (XGBoost, CatBoost, PyTorch) for the tests: the demo's first install stays without it.
+ZOO_STAMP := $(VENV)/.zoo-installed
+$(ZOO_STAMP): $(BIN)/qlp pyproject.toml
+	$(BIN)/pip install -q -e '.[dev,zoo]'
+	touch $@
+
+zoo: $(ZOO_STAMP)
 
 ## Node.js and npm build the dashboard; Debian's packages where they are missing (root), else a clear message.
 node:
@@ -61,5 +69,5 @@ browser:
 
 ## Run every test (real MLflow, Qlib, MariaDB, Redis, S3, Chromium; see .ci/run for the services); pytest also
 ## checks the committed API client against the live schema and drives the dashboard in Chromium.
-test: venv lint browser frontend-check
-	$(BIN)/python -m pytest -q
+test: venv zoo lint browser frontend-check
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup

@@ -4,6 +4,7 @@ of a platform."""
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import Any
 
 from qlp_core.settings import MLflowSettings
@@ -38,3 +39,8 @@ def tracking_uri(env: dict[str, str]) -> str:
     base = env.get("QLP_MLFLOW__URL") or f"http://127.0.0.1:{env['QLP_MLFLOW__PORT']}"
     return base.rstrip("/") + env.get("QLP_MLFLOW__STATIC_PREFIX", STATIC_PREFIX)
 
+
+
+def ts(value: str) -> float:
+    """A timestamp the API wrote (ISO 8601) as seconds since the epoch."""
+    return datetime.fromisoformat(value).timestamp()

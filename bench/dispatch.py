@@ -13,19 +13,14 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import mlflow_env, parse_args  # noqa: E402
+from bench._common import mlflow_env, parse_args, ts  # noqa: E402
 from tests.helpers import REDIS_URL  # noqa: E402
 from tests.test_distributed import Cluster, _cluster  # noqa: E402
-
-
-def ts(value: str) -> float:
-    return datetime.fromisoformat(value).timestamp()
 
 
 def pct(values: list[float], q: float) -> float:

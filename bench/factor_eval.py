@@ -195,7 +195,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="qlp-bench-factor-lib-"))
     try:
         took, count, shape, best = bench_redundancy(factor, args.library, work)
-        print(f"redundancy check against {count} library factors: {took:.2f}s ({shape[1]} instruments × {shape[0]} "
+        print(f"redundancy check against {count} library factors: {took:.3g}s ({shape[1]} instruments × {shape[0]} "
               f"days each, top 10; closest: {best})")
     finally:
         shutil.rmtree(work, ignore_errors=True)

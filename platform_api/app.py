@@ -17,6 +17,7 @@ from platform_api.auth.router import router as auth_router
 from platform_api.auth.service import LoginThrottle
 from platform_api.auth.web import router as login_router
 from platform_api.auth.web import session_router
+from platform_api.benchmarks.router import router as benchmarks_router
 from platform_api.configs.router import router as configs_router
 from platform_api.data.router import features_internal as features_internal_router
 from platform_api.data.router import internal as data_internal_router
@@ -29,6 +30,7 @@ from platform_api.door.router import router as door_router
 from platform_api.errors import RequestIdMiddleware, install_error_handlers, operation_id
 from platform_api.experiments.router import router as experiments_router
 from platform_api.factors.router import internal as factors_internal_router
+from platform_api.factors.router import library_internal as factor_library_router
 from platform_api.factors.router import router as factors_router
 from platform_api.factors.router import sets_router as factor_sets_router
 from platform_api.jobs.bus import EventBus, channel_for
@@ -37,6 +39,8 @@ from platform_api.jobs.reaper import run_reaper
 from platform_api.jobs.router import router as jobs_router
 from platform_api.jobs.router import workers_router
 from platform_api.jobs.ws import router as ws_router
+from platform_api.registry.router import policies_router as model_policies_router
+from platform_api.registry.router import router as models_router
 from platform_api.system.router import router as system_router
 from platform_api.web.spa import router as spa_router
 from qlp_core.json_body import warm_validators
@@ -98,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.server.cors_origins,
             allow_credentials=True,
-            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-QLP-CSRF"],
         )
     if "*" not in settings.server.allowed_hosts:
@@ -106,8 +110,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     # the dashboard's page fallback comes last: every other route wins over it
     for r in (system_router, auth_router, session_router, login_router, data_router, universe_router, configs_router,
-              factors_router, factor_sets_router, jobs_router, workers_router, experiments_router, internal_router,
-              data_internal_router, store_internal_router, factors_internal_router, features_internal_router,
+              factors_router, factor_sets_router, benchmarks_router, models_router, model_policies_router, jobs_router,
+              workers_router, experiments_router, internal_router,
+              data_internal_router, store_internal_router, factors_internal_router, factor_library_router,
+              features_internal_router,
               ws_router, door_router, spa_router):
         app.include_router(r)
     return app

@@ -75,6 +75,12 @@ def problem(status: int, title: str, detail: Any = None, headers: dict[str, str]
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def domain_problem(exc: DomainError) -> JSONResponse:
+    """A domain error as problem details; a route returns it instead of raising when the refusal itself is kept (the
+    request's unit of work still commits: a gate decision that refused a promotion)."""
+    return problem(exc.status, _title(exc.status), exc.detail, exc.headers, exc.code)
+
+
 _DESCRIPTIONS = {
     400: "Bad request", 401: "Not authenticated", 403: "Not allowed for this role or token", 404: "Not found",
     409: "Conflicts with the current state", 410: "Gone", 413: "Body too large",
@@ -179,7 +185,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return problem(exc.status, _title(exc.status), exc.detail, exc.headers, exc.code)
+        return domain_problem(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -14,10 +14,8 @@ import typer
 from rich.table import Table
 
 from qlp_cli.common import admin_file, console
+from qlp_core.metrics import KEY_METRICS
 from qlp_core.settings import Settings, get_settings
-
-KEY_METRICS = ("IC", "ICIR", "Rank IC", "Rank ICIR", "1day.excess_return_with_cost.annualized_return",
-               "1day.excess_return_with_cost.information_ratio", "1day.excess_return_with_cost.max_drawdown")
 
 
 class Client:
@@ -67,14 +65,14 @@ def _check(r: httpx.Response) -> None:
 
 
 def _parse_sets(sets: list[str]) -> dict[str, Any]:
-    import yaml
+    from qlp_core.workflow_config import load_value  # values read as the config's own (``lr=1e-3`` is a number)
 
     out: dict[str, Any] = {}
     for item in sets:
         key, sep, value = item.partition("=")
         if not sep:
             raise typer.BadParameter(f"--set {item!r}: expected key=value")
-        out[key.strip()] = yaml.safe_load(value)
+        out[key.strip()] = load_value(value)
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qlp_cli import client, data, demo, factor, schema, serve
+from qlp_cli import bench, client, data, demo, factor, model, schema, serve
 
 app = typer.Typer(help="qlib-platform: Qlib workflows tracked in MLflow.", no_args_is_help=True)
 app.command()(serve.up)
@@ -24,3 +24,11 @@ factor.app.command()(factor.check)
 factor.app.command("list")(factor.list_factors)
 factor.app.command("eval")(factor.evaluate)
 app.add_typer(factor.app, name="factor")
+bench.app.command()(bench.run)
+bench.app.command()(bench.show)
+app.add_typer(bench.app, name="bench")
+model.app.command()(model.register)
+model.app.command("list")(model.list_models)
+model.app.command()(model.show)
+model.app.command()(model.promote)
+app.add_typer(model.app, name="model")

@@ -24,6 +24,7 @@ class ProblemCode(StrEnum):
     JOB_NOT_YOURS = "job_not_yours"  # the job runs on another worker (or no longer runs)
     LOG_RACE = "log_race"  # a concurrent retry stored the same lines; resend
     LAST_ADMIN = "last_admin"  # the change would leave the platform without an active admin
+    GATE_FAILED = "gate_failed"  # the version failed the promotion policy guarding the alias (decision recorded)
 
 
 BY_STATUS: dict[int, ProblemCode] = {

@@ -42,6 +42,9 @@ class WorkflowPayload(BaseModel):
     overrides: dict[str, Any] = Field(default_factory=dict)
     dataset: DatasetRef
     experiment_name: str
+    #: MLflow tags the run gets beside the job's own (a benchmark's run: its parent run, the benchmark, the seed)
+    run_tags: dict[Annotated[str, Field(pattern=r"^(mlflow\.parentRunId|qlp\.[a-z_]{1,32})$")],
+                   Annotated[str, Field(max_length=500)]] = Field(default_factory=dict, max_length=16)
 
 
 class ProbePayload(BaseModel):
@@ -178,6 +181,10 @@ class FactorEvalPayload(BaseModel):
                                                                  min_length=1, max_length=6)
     quantiles: int = Field(5, ge=2, le=10)
     experiment_name: str = "factors"
+    #: set by the worker: this host's library folder, and the factor keys in it to compare with (the platform's
+    #: library on this dataset, fetched from the store); None: every factor the folder holds
+    library_dir: str | None = Field(default=None, max_length=4096)
+    library: list[Annotated[str, Field(pattern=r"^f[0-9]{1,10}$")]] | None = Field(default=None, max_length=100_000)
 
 
 JobPayload = Annotated[WorkflowPayload | ProbePayload | MarketPayload | IngestPayload | UniversePayload

@@ -140,6 +140,10 @@ class WorkerSettings(BaseModel):
     feature_cache_max_bytes: int = Field(
         20 * 1024**3, ge=0, description="Size bound of the feature cache (bytes): least recently used entries are "
         "evicted past it.")
+    gpu: bool | None = Field(
+        None, description="Let this worker's jobs use the host's GPUs (CUDA), as a torch model's GPU kwarg asks; "
+        "default: only a worker that consumes the gpu queue (`qlp worker --queues gpu`). Other workers run their jobs "
+        "with CUDA_VISIBLE_DEVICES empty, so torch models train on the CPU whatever their config says.")
 
 
 class AuthSettings(BaseModel):

@@ -264,6 +264,27 @@ KWARG_RULES: dict[tuple[str, str], dict[str, tuple[Callable[[Any], bool], str]]]
 }
 
 
+class ConfigLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading numbers as Qlib's qrun reads them.
+
+    qrun parses with ruamel.yaml (YAML 1.2), where ``1e-3`` and ``2e-4`` are floats; PyYAML's YAML 1.1 resolver takes a
+    float only with a dot and a signed exponent, so the learning rates of Qlib's published torch configs (``lr: 1e-3``)
+    came out as strings and torch's optimisers refused them. Everything else resolves as in the safe loader."""
+
+
+# appended after the safe loader's own resolvers: it matches only numbers with an exponent, which none of them takes
+ConfigLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def load_value(text: str) -> Any:
+    """One YAML value (an override given as text) as a workflow config's values are read."""
+    return yaml.load(text, Loader=ConfigLoader)  # the safe loader's subclass: no Python tags
+
+
 class ConfigError(ValueError):
     """A workflow config is refused; the message is a human reason, fit for a 4xx response.
 
@@ -293,7 +314,7 @@ def load_config(text: str) -> dict[str, Any]:
     if size > MAX_CONFIG_BYTES:
         raise ConfigError(f"the workflow config is {size} bytes; at most {MAX_CONFIG_BYTES} bytes are accepted")
     try:
-        config = yaml.safe_load(text)
+        config = yaml.load(text, Loader=ConfigLoader)
     except yaml.constructor.ConstructorError as e:
         raise ConfigError(_yaml_error_message(e), line=_line(e), column=_column(e)) from None
     except yaml.YAMLError as e:
@@ -698,7 +719,7 @@ def position_of(text: str, path: str, *, key: bool = False, offset: int | None =
     alias is where its anchor defines it. (None, None) when the path is not in the text. With ``offset``, the column
     of that character of a string value written on one line without escapes (else the value's start)."""
     try:
-        node: yaml.Node | None = yaml.compose(text, Loader=yaml.SafeLoader)
+        node: yaml.Node | None = yaml.compose(text, Loader=ConfigLoader)
     except (yaml.YAMLError, RecursionError):
         return None, None
     key_node: yaml.Node | None = None

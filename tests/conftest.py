@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +67,8 @@ def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
     """One `qlp up` (MLflow server, worker, API) for the whole test session, for e2e modules that only add data
     of their own (their own users, datasets, jobs) and so can share it."""
     home = tmp_path_factory.mktemp("qlp-shared")
-    p = RunningPlatform(home, platform_env(home), home.parent / "qlp-shared-up.log")
+    # two jobs at a time (a benchmark's seeds, the model zoo): the modules' jobs end sooner
+    p = RunningPlatform(home, platform_env(home, QLP_SERVER__WORKER_CONCURRENCY="2"), home.parent / "qlp-shared-up.log")
     p.start()
     try:
         yield p
@@ -73,12 +76,59 @@ def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
         p.stop()
 
 
-#: Lines tests want in the run's closing summary (the numbers a run measured: fuzzing cases, bench figures).
-REPORT: list[str] = []
+class _Report(list[str]):
+    """Lines tests want in the run's closing summary (the numbers a run measured: fuzzing cases, bench figures);
+    kept in a file too, since with pytest-xdist the tests run in worker processes and the summary in another."""
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        path = os.environ.get(REPORT_ENV)
+        if path:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(line.replace("\n", " ") + "\n")
+
+    def extend(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.append(line)
+
+
+REPORT_ENV = "QLP_TEST_REPORT_FILE"
+REPORT = _Report()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the main process: the workers it starts inherit the variable
+        fd, path = tempfile.mkstemp(prefix="qlp-test-report-", suffix=".txt")
+        os.close(fd)
+        os.environ[REPORT_ENV] = path
+
+
+#: Modules whose clusters use the machine's brokers and network namespaces: one after the other, in one worker.
+BROKER_MODULES = frozenset({"test_distributed", "test_dataset_store_e2e", "test_bench_smoke"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Groups for pytest-xdist's `--dist loadgroup`: every test on the session's platform in one worker (one
+    platform for them all), the broker modules together in one worker, any other module's tests in one worker (its
+    module fixtures are made once)."""
+    for item in items:
+        module = Path(str(item.path)).stem
+        if "shared_platform" in getattr(item, "fixturenames", ()):
+            group = "shared-platform"
+        elif module in BROKER_MODULES:
+            group = "brokers"
+        else:
+            group = module
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if REPORT:
+    if hasattr(terminalreporter.config, "workerinput"):
+        return
+    path = Path(os.environ.get(REPORT_ENV, "/nonexistent"))
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    if lines:
         terminalreporter.section("measured")
-        for line in REPORT:
+        for line in lines:
             terminalreporter.write_line(line)
+    path.unlink(missing_ok=True)

@@ -103,3 +103,41 @@ def s3_server(folder: Path, bucket: str = "mlflow") -> Iterator[S3]:
             proc.kill()  # weed sometimes ignores SIGTERM
             proc.wait()
         log.close()
+
+
+class RedisServer:
+    """A Redis server of the test's own on a free loopback port (no persistence): a test may stop and start it
+    without touching the machine's Redis that other tests use."""
+
+    def __init__(self, folder: Path) -> None:
+        if shutil.which("redis-server") is None:
+            service_missing("redis-server (Debian's redis-server package)")
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        [self.port] = _ports(1)
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = (self.folder / "redis.log").open("ab")
+        self.proc = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+             "--dir", str(self.folder)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while not port_open("127.0.0.1", self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start: " + (self.folder / "redis.log").read_text()[-2000:])
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None

@@ -143,3 +143,15 @@ def test_dashboard(mlflow_port: int) -> None:
                  rf"ratio p95 {NUM}$", count=1)
     kb, *_ = numbers(out, rf"^largest initial JS chunk: {NUM} KB gzipped", count=1)
     assert kb < 500  # the bar: the first load stays small
+
+
+@pytest.mark.redis
+def test_benchmark_fanout(mlflow_port: int) -> None:
+    if not port_open("127.0.0.1", 6379):
+        service_missing("Redis at 127.0.0.1:6379")
+    out = run_bench("benchmark_fanout.py", "--mlflow-port", str(mlflow_port))
+    numbers(out, rf"^one run alone: {NUM}s \(worker time {NUM}s\)$", count=1)
+    _, ok, total, workers = numbers(out, rf"^{NUM}-seed benchmark: {NUM}s, {NUM}/{NUM} runs succeeded on {NUM} "
+                                         r"workers$", count=1)[1:]
+    assert ok == total == 2 and workers == 2  # the two seeds ran on both workers
+    numbers(out, rf"^fan-out ratio \(benchmark / 2 × one run\): {NUM}\s", count=1)

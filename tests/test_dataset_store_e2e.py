@@ -1,7 +1,8 @@
 """The object store serves versions to many hosts: with an S3-compatible store (SeaweedFS on loopback) a worker host
 in its own network namespace, with an empty cache, runs a job on a version it has never seen, fetching the packs
 straight from the store with presigned URLs; the API passes none of the version's bytes (the relays in front of the
-API and the store count them). The second identical job on that host is a feature-cache hit with equal metrics."""
+API and the store count them). The second identical job on that host is a feature-cache hit with equal metrics. A
+factor evaluated on one host keeps its ranks in the store; another host compares with them."""
 
 from __future__ import annotations
 
@@ -119,6 +120,41 @@ def test_a_host_fetches_a_new_version_from_the_store_not_the_api(s3_cluster: tup
     assert any(ln.startswith(f"[worker] fetched feature cache entry {key[:12]} from the store") for ln in logs3)
     assert any(ln.startswith(f"[qlp] feature cache hit {key[:12]}") for ln in logs3), logs3
     assert other["metrics"] == done["metrics"]
+
+
+def _evaluate(cluster: Cluster, factor_id: int, ds: dict[str, Any], queue: str | None = None) -> dict[str, Any]:
+    with cluster.api.client() as c:
+        r = c.post(f"/api/factors/{factor_id}/evaluate",
+                   json={"dataset_id": ds["id"], "market": "demo", "horizons": [1], "queue": queue})
+        assert r.status_code == 202, r.text
+        job = cluster.api.wait_job(r.json()["id"], timeout=300)
+        assert job["state"] == "succeeded", (job["error"], cluster.logs(job["id"])[-20:])
+        [e] = [e for e in c.get(f"/api/factors/{factor_id}/evaluations").json() if e["job_id"] == job["id"]]
+        return {"job": job, **c.get(f"/api/factors/evaluations/{e['id']}").json()}
+
+
+def test_the_factor_library_is_shared_between_hosts(s3_cluster: tuple[Cluster, Any]) -> None:
+    """A factor evaluated on one host keeps its ranks in the store; a host that never saw it fetches them for its
+    own evaluation's redundancy check, and flags a monotone transform of it."""
+    cluster, s3 = s3_cluster
+    ds = cluster.api.generate_dataset("far-factors", n_instruments=30, years=2, seed=8)
+    if "near" not in cluster.workers:
+        cluster.start_worker("near", concurrency=1, queues=[cluster.queue + "-near"])
+    signal = "$close / $vwap - 1"
+    with cluster.api.client() as c:
+        a = c.post("/api/factors", json={"name": "far_signal", "expression": signal}).json()
+        b = c.post("/api/factors", json={"name": "near_cubed", "expression": f"Power({signal}, 3) * 1000"}).json()
+    first = _evaluate(cluster, a["id"], ds)
+    assert first["job"]["worker"] == "far@far-host" and first["summary"]["redundancy"] == []
+    kept = f"versions/factor-ranks/{ds['content_hash']}/f{a['id']}-j{first['job']['id']}.tar"
+    assert kept in s3.objects("versions/factor-ranks/"), s3.objects("versions/")
+    second = _evaluate(cluster, b["id"], ds, queue=cluster.queue + "-near")
+    assert second["job"]["worker"] == "near@near-host"
+    logs = cluster.logs(second["job"]["id"])
+    assert any(ln.startswith("[worker] factor library on this dataset: 1 factors, 1 fetched from the store")
+               for ln in logs), [ln for ln in logs if "library" in ln]
+    [top] = second["summary"]["redundancy"]
+    assert top["factor"] == "far_signal" and top["corr"] > 0.95 and top["redundant"], top
 
 
 def test_presigned_urls_expire_and_name_one_object(s3_cluster: tuple[Cluster, Any], tmp_path: Path) -> None:

@@ -24,10 +24,14 @@ import pytest
 from qlp_core.proc import stop
 from tests import netns
 from tests.helpers import REDIS_URL, ROOT, RunningPlatform, platform_env, port_open, service_missing
+from tests.services import RedisServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.redis]
 DEMO_YAML = ROOT / "trainers" / "configs" / "demo_lgb_alpha158.yaml"
 RABBIT_URL = os.environ.get("QLP_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
+#: what does not go through the jobs' broker (the API's heartbeats and registry, the Redis event bus, the hosts
+#: themselves) runs on the Redis cluster only; delivery, priorities, a killed worker and a broker restart on both
+BROKER_INDEPENDENT = pytest.mark.parametrize("cluster", ["redis"], indirect=True)
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Cluster:
     worker_env: dict[str, str] = field(default_factory=dict)
     workers: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)
+    redis: RedisServer | None = None  # the cluster's own Redis server, when it is its broker
     queues_used: set[str] = field(default_factory=set)
 
     def start_worker(self, name: str, concurrency: int = 2, queues: list[str] | None = None) -> None:
@@ -173,7 +178,14 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         vt = {"QLP_BROKER__VISIBILITY_TIMEOUT_S": "3",  # and kombu looks for overdue messages every second
               "QLP_BROKER__TRANSPORT_OPTIONS": json.dumps({"unacked_restore_interval": 1,
                                                            "unacked_restore_throttle": 1})}
-        c = _cluster(root, REDIS_URL + "/12", worker_env=vt, **vt)
+        redis = RedisServer(root / "redis")  # its own: the broker-restart test stops and starts it
+        redis.start()
+        try:
+            c = _cluster(root, redis.url + "/0", worker_env=vt, **vt)
+        except BaseException:
+            redis.stop()
+            raise
+        c.redis = redis
     else:
         if not port_open("127.0.0.1", 5672):
             service_missing("RabbitMQ at 127.0.0.1:5672")
@@ -181,6 +193,8 @@ def cluster(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         c = _cluster(root, RABBIT_URL, QLP_SERVER__EVENTS_URL=REDIS_URL + "/12")
     yield c
     c.stop()
+    if c.redis is not None:
+        c.redis.stop()
 
 
 def wait_all(cluster: Cluster, ids: list[int], timeout: float = 180) -> list[dict[str, Any]]:
@@ -203,6 +217,7 @@ def test_twenty_jobs_exactly_once(cluster: Cluster) -> None:
     run_twenty(cluster)
 
 
+@BROKER_INDEPENDENT
 def test_workers_are_separate_hosts(cluster: Cluster) -> None:
     """Inside a worker's host the API answers only at the network address, its loopback port is closed, and the
     API's data folder (datasets, database, secrets) is empty."""
@@ -229,6 +244,7 @@ def test_workers_are_separate_hosts(cluster: Cluster) -> None:
     assert sorted(os.listdir(cluster.api.home))  # the folder is not empty on the API's own host
 
 
+@BROKER_INDEPENDENT
 def test_live_logs_from_a_second_api_process(cluster: Cluster, tmp_path: Path) -> None:
     """Two API processes on one database: the worker ships lines to the first, a WebSocket follower on the second
     gets every line once and in order, as the job runs. The second process polls its database only every 60 s
@@ -310,6 +326,7 @@ def test_named_queue_and_priority(cluster: Cluster) -> None:
         cluster.stop_worker("gamma")
 
 
+@BROKER_INDEPENDENT
 def test_worker_registry(cluster: Cluster) -> None:
     with cluster.api.client() as c:
         workers = {w["name"]: w for w in c.get("/api/workers").json()}
@@ -342,6 +359,7 @@ def _mlflow(cluster: Cluster) -> Any:
     return MlflowClient(f"http://127.0.0.1:{cluster.api.env['QLP_MLFLOW__PORT']}/mlflow")
 
 
+@BROKER_INDEPENDENT
 def test_cancel_on_another_worker_within_5s(cluster: Cluster) -> None:
     """Cancel a Qlib job training on another host: its process group stops within 5 s, the run is KILLED."""
     job, cur = _start_training(cluster, "cancel", seed=1)
@@ -379,12 +397,11 @@ def test_worker_killed_mid_training_job(cluster: Cluster) -> None:
 def test_broker_restart_mid_run(cluster: Cluster) -> None:
     job = cluster.submit(kind="probe", probe={"lines": 120, "rate": 20})
     cluster.api.wait_job(job["id"], states=("running",), timeout=30)
-    if cluster.broker.startswith("redis"):
-        subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], capture_output=True, timeout=30)
+    if cluster.redis is not None:  # the cluster's own Redis goes away (every connection drops) and comes back
+        cluster.redis.stop()
         time.sleep(2)
-        subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
-                        "--save", "", "--appendonly", "no", "--dir", "/tmp"], check=True, timeout=30)
-        port = 6379
+        cluster.redis.start()
+        port = cluster.redis.port
     else:  # the broker application stops (every connection drops) and starts again on the same node
         subprocess.run(["rabbitmqctl", "stop_app"], check=True, capture_output=True, timeout=120)
         time.sleep(2)
@@ -404,6 +421,7 @@ def test_broker_restart_mid_run(cluster: Cluster) -> None:
     assert all(j["state"] == "succeeded" for j in wait_all(cluster, ids, timeout=120))
 
 
+@BROKER_INDEPENDENT
 def test_workers_hold_no_platform_secrets(cluster: Cluster) -> None:
     import psutil
 

@@ -18,6 +18,7 @@ import psutil
 import pytest
 import sqlalchemy as sa
 from mlflow.entities import Metric, Param, RunTag
+from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 
 from tests.helpers import ROOT, RunningPlatform, mariadb_database, platform_env
@@ -116,14 +117,16 @@ def test_plain_mlflow_client_through_the_door(stack: Stack, monkeypatch: pytest.
     name = f"door-model-{time.time_ns()}"
     c.create_registered_model(name)
     mv = c.create_model_version(name, f"runs:/{rid}/model", rid)
-    c.set_registered_model_alias(name, "champion", mv.version)
+    # aliases are the gate's: the door refuses them for every role and names the platform's registry
+    with pytest.raises(MlflowException, match="/api/models"):
+        c.set_registered_model_alias(name, "champion", mv.version)
 
     # read it all back
     got = c.get_run(rid)
     assert got.data.params == {"lr": "0.05", "leaves": "64"}
     assert got.data.tags["stage"] == "test" and got.info.status == "FINISHED"
     assert len(c.get_metric_history(rid, "loss")) == 1000
-    assert c.get_model_version_by_alias(name, "champion").version == mv.version
+    assert c.get_model_version(name, mv.version).run_id == rid
     local = Path(c.download_artifacts(rid, "model/weights.bin", str(tmp_path / "dl")))
     assert hashlib.sha256(local.read_bytes()).hexdigest() == digest
 
@@ -358,6 +361,7 @@ WRITE_SAMPLES = [
     ("POST", "api/2.0/mlflow/model-versions/set-tag"), ("POST", "api/2.0/mlflow/model-versions/transition-stage"),
     ("PATCH", "api/2.0/mlflow/model-versions/update"), ("DELETE", "api/2.0/mlflow/registered-models/delete"),
     ("DELETE", "api/2.0/mlflow/model-versions/delete"), ("DELETE", "api/2.0/mlflow/registered-models/alias"),
+    ("DELETE", "api/2.0/mlflow/registered-models/delete-tag"), ("DELETE", "api/2.0/mlflow/model-versions/delete-tag"),
     ("PUT", "api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/x.txt"),
     ("DELETE", "api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/x.txt"),
 ]
@@ -379,3 +383,10 @@ def test_viewer_gets_403_on_every_write_endpoint(stack: Stack) -> None:
         if rule.role == policy.ADMIN:
             r = httpx.request(method, f"{stack.door}/{path}", headers=researcher, content=b"{}")
             assert r.status_code == 403, (method, path, r.status_code)
+    # the registry's guarded changes (aliases, stage transitions, renames, deletes) are refused for the admin too
+    admin = {"Authorization": f"Bearer {stack.token('admin')}"}
+    refused = [(m, p) for m, p in WRITE_SAMPLES if (rule := policy.match(m, p)) is not None and rule.refused]
+    assert {p.rsplit("/", 1)[-1] for _, p in refused} == {"alias", "transition-stage", "rename", "delete"}, refused
+    for method, path in refused:
+        r = httpx.request(method, f"{stack.door}/{path}", headers=admin, content=b"{}")
+        assert r.status_code == 403 and "/api/models" in r.json()["detail"], (method, path, r.text)

@@ -19,13 +19,52 @@ from tests.conftest import Api
         ("POST", "api/2.0/mlflow/runs/log-batch", "researcher"),
         ("POST", "api/2.0/mlflow/model-versions/create", "researcher"),
         ("POST", "api/2.0/mlflow/runs/delete", "admin"),
-        ("DELETE", "api/2.0/mlflow/registered-models/delete", "admin"),
+        ("DELETE", "api/2.0/mlflow/registered-models/delete-tag", "admin"),
         ("PUT", "api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/a.bin", "researcher"),
     ],
 )
 def test_allowed_endpoints_and_roles(method: str, path: str, role: str) -> None:
     rule = policy.match(method, path)
     assert rule is not None and rule.role == role
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "api/2.0/mlflow/registered-models/alias"),
+        ("POST", "ajax-api/2.0/mlflow/registered-models/alias"),
+        ("DELETE", "api/2.0/mlflow/registered-models/alias"),
+        ("POST", "api/2.0/mlflow/model-versions/transition-stage"),
+        ("POST", "ajax-api/2.0/mlflow/registered-models/rename"),
+        ("DELETE", "api/2.0/mlflow/registered-models/delete"),
+        ("DELETE", "api/2.0/mlflow/model-versions/delete"),
+    ],
+)
+def test_registry_changes_the_gate_guards_are_refused_for_everyone(method: str, path: str) -> None:
+    rule = policy.match(method, path)
+    assert rule is not None and rule.refused is not None and "/api/models" in rule.refused
+
+
+def test_other_registry_writes_pass() -> None:
+    for method, path in (("POST", "api/2.0/mlflow/model-versions/create"),
+                         ("PATCH", "api/2.0/mlflow/model-versions/update"),
+                         ("POST", "api/2.0/mlflow/registered-models/create"),
+                         ("DELETE", "api/2.0/mlflow/model-versions/delete-tag"),
+                         ("GET", "api/2.0/mlflow/registered-models/alias")):
+        rule = policy.match(method, path)
+        assert rule is not None and rule.refused is None, (method, path)
+
+
+def test_the_door_refuses_alias_writes_even_to_an_admin(api: Api) -> None:
+    # no MLflow server listens here: the refusal is the door's own, after authentication
+    body = {"name": "m", "alias": "champion", "version": "1"}
+    assert api.client.post("/mlflow/api/2.0/mlflow/registered-models/alias", json=body).status_code == 401
+    for role in ("admin", "researcher", "viewer"):
+        r = api.client.post("/mlflow/api/2.0/mlflow/registered-models/alias", json=body, headers=api.headers(role))
+        assert r.status_code == 403 and "/api/models" in r.json()["detail"], (role, r.text)
+    r = api.client.request("DELETE", "/mlflow/ajax-api/2.0/mlflow/registered-models/alias",
+                           json={"name": "m", "alias": "champion"}, headers=api.headers("admin"))
+    assert r.status_code == 403 and "/api/models" in r.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -191,10 +191,10 @@ def test_job_path_on_mariadb_and_redis(platform: RunningPlatform, tmp_path: Path
         service_missing("Redis at 127.0.0.1:6379")
     import redis
 
-    redis.Redis.from_url(REDIS_URL + "/13").flushdb()
+    redis.Redis.from_url(REDIS_URL + "/14").flushdb()  # this test's own database
     with mariadb_database() as db_url:
         home = tmp_path / "home"
-        env = platform_env(home, QLP_DB__URL=db_url, QLP_BROKER__URL=REDIS_URL + "/13",
+        env = platform_env(home, QLP_DB__URL=db_url, QLP_BROKER__URL=REDIS_URL + "/14",
                            QLP_MLFLOW__URL=f"http://127.0.0.1:{platform.env['QLP_MLFLOW__PORT']}")
         p2 = RunningPlatform(home, env, tmp_path / "up.log")
         p2.start()

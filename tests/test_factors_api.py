@@ -137,3 +137,116 @@ def test_a_factor_set_fills_a_workflows_handler(api: Api, tmp_path: Path) -> Non
                                                                             {"factor_id": a["id"]}]},
                           headers=api.headers("researcher"))
     assert dup.status_code == 422
+
+
+def _claimed_evaluation(api: Api, factor_id: int, ds: dict[str, Any], worker: str = "w1") -> int:
+    r = api.client.post(f"/api/factors/{factor_id}/evaluate", json={"dataset_id": ds["id"], "market": "demo"},
+                        headers=api.headers("researcher"))
+    assert r.status_code == 202, r.text
+    job_id = int(r.json()["id"])
+    claim = api.client.post(f"/api/internal/jobs/{job_id}/claim", headers=api.trainer, json={"worker": worker})
+    assert claim.status_code == 200, claim.text
+    return job_id
+
+
+def _ranks_tar(folder: Path, seed: int) -> bytes:
+    import io
+    import tarfile
+
+    import numpy as np
+
+    from trainers.factor_library import pack, unpack
+    from trainers.factors.redundancy import FactorLibrary, rank_matrix
+
+    values = np.random.default_rng(seed).normal(size=(30, 12))
+    ranks = rank_matrix(values, [f"2021-01-{d + 1:02d}" for d in range(30)], [f"S{i}" for i in range(12)])
+    entry = FactorLibrary(folder).put("f1", "0" * 64, ranks)
+    out = folder / "entry.tar"
+    pack(entry, out)
+    back = unpack(out)  # the tar round-trips to the same ranks
+    assert np.array_equal(back.z, ranks.z) and np.array_equal(back.mask, ranks.mask)
+    assert list(back.instruments) == list(ranks.instruments)
+    with tarfile.open(fileobj=io.BytesIO(out.read_bytes())) as tar:
+        assert sorted(tar.getnames()) == ["dates.npy", "instruments.npy", "mask.npy", "z.npy"]
+    return out.read_bytes()
+
+
+def test_the_library_of_ranks_is_kept_in_the_store_for_every_host(api: Api, tmp_path: Path) -> None:
+    """An evaluation's worker asks where to put the factor's ranks (one object per job), puts them there and names
+    the object with its results; the library of a dataset then lists each factor's newest ranks with a URL to fetch
+    them, leaving out the factor being evaluated and archived factors. A result naming another job's object, or an
+    object not in the store, is refused and nothing is stored."""
+    ds = generate_dataset(api.client, api.headers("researcher"), api.trainer, tmp_path / "gen", n_instruments=6,
+                          years=1)
+    a, b = create(api, "lib_a").json(), create(api, "lib_b", "Mean($close, 5) / $close").json()
+    library = f"/api/internal/factor-library/{ds['content_hash']}"
+    assert api.client.get(library, headers=api.trainer).json() == {"entries": []}
+    assert api.client.get(library, headers=api.headers("admin")).status_code == 401  # workers only
+
+    job_a = _claimed_evaluation(api, a["id"], ds)
+    where = api.client.post(f"/api/internal/jobs/{job_a}/factor-ranks", headers=api.trainer, json={"worker": "w1"})
+    assert where.status_code == 200, where.text
+    obj = where.json()["object"]
+    assert obj == f"factor-ranks/{ds['content_hash']}/f{a['id']}-j{job_a}.tar"
+    assert api.client.post(f"/api/internal/jobs/{job_a}/factor-ranks", headers=api.trainer,
+                           json={"worker": "w2"}).status_code == 409  # not that worker's job
+    result = {"worker": "w1", "run_id": None, "summary": {"redundancy": []}, "result": {}}
+    missing = api.client.put(f"/api/internal/jobs/{job_a}/factor-result", headers=api.trainer,
+                             json={**result, "ranks_object": obj})
+    assert missing.status_code == 422 and "not in the store" in missing.json()["detail"]
+    tar = _ranks_tar(tmp_path / "lib", seed=1)
+    put = api.client.put(where.json()["url"], headers={**api.trainer, "Content-Type": "application/x-tar"},
+                         content=tar)
+    assert put.status_code == 201, put.text
+    other = f"factor-ranks/{ds['content_hash']}/f{b['id']}-j{job_a}.tar"
+    wrong = api.client.put(f"/api/internal/jobs/{job_a}/factor-result", headers=api.trainer,
+                           json={**result, "ranks_object": other})
+    assert wrong.status_code == 422 and "is not where job" in wrong.json()["detail"]
+    ok = api.client.put(f"/api/internal/jobs/{job_a}/factor-result", headers=api.trainer,
+                        json={**result, "ranks_object": obj})
+    assert ok.status_code == 200, ok.text
+
+    [entry] = api.client.get(library, headers=api.trainer).json()["entries"]
+    assert entry["key"] == f"f{a['id']}" and entry["object"] == obj
+    got = api.client.get(entry["url"], headers=api.trainer)  # a folder store: through the API's store route
+    assert got.status_code == 200 and got.content == tar
+    assert api.client.get(library, headers=api.trainer, params={"exclude": a["id"]}).json() == {"entries": []}
+    assert api.client.get(f"/api/internal/factor-library/{ds['content_hash'][:40]}",
+                          headers=api.trainer).status_code == 422
+    assert api.client.post(f"/api/factors/{a['id']}/archive", headers=api.headers("researcher")).status_code == 200
+    assert api.client.get(library, headers=api.trainer).json() == {"entries": []}
+
+
+def test_a_library_object_is_only_plain_arrays_of_matching_shapes(tmp_path: Path) -> None:
+    """What a worker fetches from the store is loaded without pickles, and only as the four arrays of ranks."""
+    import io
+    import tarfile
+
+    import numpy as np
+
+    from trainers.factor_library import LibraryError, unpack
+
+    _ranks_tar(tmp_path / "lib", seed=2)
+    entry = tmp_path / "lib" / ("0" * 64) / "f1"
+
+    def tar_of(files: dict[str, bytes], name: str) -> Path:
+        out = tmp_path / f"{name}.tar"
+        with tarfile.open(out, "w") as tar:
+            for member, data in files.items():
+                info = tarfile.TarInfo(member)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return out
+
+    good = {n: (entry / n).read_bytes() for n in ("z.npy", "mask.npy", "dates.npy", "instruments.npy")}
+    assert unpack(tar_of(good, "good")).shape == (30, 12)
+    pickled = io.BytesIO()
+    np.save(pickled, np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    short = io.BytesIO()
+    np.save(short, np.zeros((29, 12), dtype=np.float32))
+    for name, files, why in [("extra", {**good, "../evil.npy": b"x"}, "unexpected member"),
+                             ("missing", {k: v for k, v in good.items() if k != "mask.npy"}, "missing"),
+                             ("pickle", {**good, "instruments.npy": pickled.getvalue()}, "instruments.npy"),
+                             ("shape", {**good, "z.npy": short.getvalue()}, "shapes")]:
+        with pytest.raises(LibraryError, match=why):
+            unpack(tar_of(files, name))

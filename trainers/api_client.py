@@ -107,9 +107,10 @@ class TrainerAPI:
         return out
 
     def factor_result(self, job_id: int, worker: str, run_id: str | None, summary: dict[str, Any],
-                      result: dict[str, Any]) -> None:
-        """An evaluation job's results (JSON: NaN is sent as null)."""
-        body = json.dumps({"worker": worker, "run_id": run_id, "summary": summary, "result": result},
+                      result: dict[str, Any], ranks_object: str | None = None) -> None:
+        """An evaluation job's results (JSON: NaN is sent as null), and where it put the factor's ranks."""
+        body = json.dumps({"worker": worker, "run_id": run_id, "summary": summary, "result": result,
+                           "ranks_object": ranks_object},
                           allow_nan=False, separators=(",", ":")).encode()
         self.call("PUT", f"/api/internal/jobs/{job_id}/factor-result", None, None, content=body,
                   headers={"Content-Type": "application/json"}, timeout=120)

@@ -21,6 +21,7 @@ from qlp_core.packs import Manifest, PackError, assemble, verify_pack
 from qlp_core.protocol import DatasetRef
 from qlp_core.qlib_data import content_hash, extract_tar, make_read_only, make_writable
 from trainers.api_client import TrainerAPI
+from trainers.transfer import TransferError, download
 
 
 class DatasetFetchError(RuntimeError):
@@ -62,18 +63,11 @@ def fetch_upload(api: TrainerAPI, job_id: int, worker: str, into: Path) -> str:
 
 
 def _download(api: TrainerAPI, store: httpx.Client, url: str, into: Path) -> int:
-    """One store object into ``into``: a presigned URL straight from the store (no credentials sent), a relative one
-    through the API's store route; returns its bytes."""
-    client = api.client if url.startswith("/") else store
-    got = 0
-    with client.stream("GET", url, timeout=300) as r:
-        if r.status_code != 200:
-            raise DatasetFetchError(f"{url.split('?')[0]} could not be fetched: HTTP {r.status_code}")
-        with into.open("wb") as fh:
-            for block in r.iter_bytes(1 << 20):
-                fh.write(block)
-                got += len(block)
-    return got
+    """One store object into ``into`` (:func:`trainers.transfer.download`); returns its bytes."""
+    try:
+        return download(api.client, store, url, into, timeout=300)
+    except TransferError as exc:
+        raise DatasetFetchError(str(exc)) from None
 
 
 def _pack(api: TrainerAPI, store: httpx.Client, packs: Path, sha: str, url: str) -> int:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from qlp_core.protocol import (
     MAX_BATCH,
     VALIDATION_MEMBER,
     DatasetRef,
+    FactorEvalPayload,
     IngestPayload,
     JobPayload,
     JobSpec,
@@ -30,7 +32,7 @@ from qlp_core.protocol import (
     WorkflowPayload,
 )
 from qlp_core.qlib_data import content_hash, tar_stream
-from trainers import shared_features
+from trainers import factor_library, shared_features
 from trainers.api_client import Refusal, TrainerAPI, log_line
 from trainers.datasets import fetch_upload, local_copy
 from trainers.feature_cache import LocalFeatureStore
@@ -84,10 +86,11 @@ class LogShipper:
 
 class JobExecutor:
     def __init__(self, api: TrainerAPI, worker: str, scratch: Path, fetch_datasets: bool = False,
-                 shared_features: LocalFeatureStore | None = None) -> None:
+                 shared_features: LocalFeatureStore | None = None, gpu: bool = False) -> None:
         self.api, self.worker, self.scratch = api, worker, scratch
         self.fetch_datasets = fetch_datasets  # another host: datasets come over the API, not a shared disk
         self.shared_features = shared_features  # this host's feature cache, shared with others through the store
+        self.gpu = gpu  # the jobs may use the host's GPUs (a gpu-queue worker); else CUDA is hidden from them
 
     def run(self, job_id: int) -> str:
         try:
@@ -140,14 +143,15 @@ class JobExecutor:
             local = self._local_payload(spec, folder, shipper)
         except Exception as exc:
             return self._fail(job_id, shipper, f"could not fetch the job's data: {exc}")
+        if isinstance(local, FactorEvalPayload):
+            local = self._factor_library_before(local, shipper)
         runner_spec = RunnerSpec(job_id=job_id, user=spec.user, tracking_uri=tracking_uri,
                                  result_path=str(result_path), output_dir=str(folder / "output"), kernels=None,
                                  payload=local)
         spec_path = folder / "spec.json"
         spec_path.write_text(runner_spec.model_dump_json())
         feature_key = self._shared_features_before(runner_spec, shipper)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
-        env["PYTHONUNBUFFERED"] = "1"
+        env = job_environment(os.environ, gpu=self.gpu)
         # Qlib's backtest walks sets of stock codes (Position.get_stock_list): with hash randomisation two identical
         # jobs trade in another order and differ in their returns. One seed makes a rerun give the same numbers.
         env.setdefault("PYTHONHASHSEED", "0")
@@ -217,6 +221,18 @@ class JobExecutor:
         self._try(shipper.flush, attempts=20)
         self.api.finish(job_id, self.worker, state, error, metrics)
         return state
+
+    def _factor_library_before(self, payload: FactorEvalPayload, shipper: LogShipper) -> FactorEvalPayload:
+        """The payload with this host's library folder, brought up to date with the platform's library on the
+        dataset, and the keys to compare with (when the API cannot say, the folder's own entries)."""
+        root = factor_library.library_root(self.scratch)
+        update: dict[str, Any] = {"library_dir": str(root)}
+        try:
+            update["library"], note = factor_library.sync(self.api, root, payload.dataset.hash, payload.factor_id)
+        except Exception as exc:
+            note = f"factor library not synced ({type(exc).__name__}: {exc}): comparing with this host's own"
+        shipper.add(f"[worker] {note}")
+        return payload.model_copy(update=update)
 
     def _shared_features_before(self, spec: RunnerSpec, shipper: LogShipper) -> str | None:
         """The job's feature-cache key when entries are shared between hosts, its entry fetched from the store when
@@ -299,7 +315,16 @@ class JobExecutor:
         if not result_path.exists():
             raise RuntimeError("the evaluation wrote no result")
         out = json.loads(result_path.read_text())
-        self.api.factor_result(job_id, self.worker, out.get("run_id"), out["summary"], out["result"])
+        ranks = None
+        spec = RunnerSpec.model_validate_json((folder / "spec.json").read_text())
+        p = spec.payload
+        if isinstance(p, FactorEvalPayload) and p.library_dir:
+            try:
+                ranks = factor_library.publish(self.api, Path(p.library_dir), p.dataset.hash, p.factor_id, job_id,
+                                               self.worker)
+            except Exception as exc:  # the evaluation stands; other hosts will not compare with this factor
+                shipper.add(f"[worker] the factor's ranks were not put in the store: {type(exc).__name__}: {exc}")
+        self.api.factor_result(job_id, self.worker, out.get("run_id"), out["summary"], out["result"], ranks)
         return {k: float(v) for k, v in out.get("metrics", {}).items()}
 
     def _upload_dataset(self, job_id: int, folder: Path, result_path: Path, shipper: LogShipper,
@@ -321,6 +346,16 @@ class JobExecutor:
         metrics = self._upload_dataset(job_id, folder, result_path, shipper, extra={VALIDATION_MEMBER: report})
         shutil.rmtree(folder / "upload", ignore_errors=True)
         return metrics
+
+
+def job_environment(environ: Mapping[str, str], gpu: bool) -> dict[str, str]:
+    """The job process's environment: the worker's without its secrets, unbuffered output, and without ``gpu`` no
+    CUDA device: Qlib's torch models take ``cuda:GPU`` whenever torch sees one, so a CPU worker's jobs must not."""
+    env = {k: v for k, v in environ.items() if not k.startswith(SECRET_ENV_PREFIXES)}
+    env["PYTHONUNBUFFERED"] = "1"
+    if not gpu:
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    return env
 
 
 def _no_result(job_id: int, folder: Path, result_path: Path, shipper: LogShipper) -> dict[str, float]:

@@ -150,13 +150,3 @@ def write_exports(objects: dict[str, Any], out_dir: Path) -> list[str]:
             continue
         written.append(target.relative_to(out_dir).as_posix())
     return written
-
-
-def lightgbm_booster(model: Any) -> Any | None:
-    """The LightGBM Booster inside a Qlib model (LGBModel and friends), if there is one."""
-    try:
-        import lightgbm
-    except ImportError:
-        return None
-    booster = getattr(model, "model", None)
-    return booster if isinstance(booster, lightgbm.Booster) else None

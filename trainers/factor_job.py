@@ -101,7 +101,8 @@ def run(spec: RunnerSpec) -> int:
           f"{p.dataset.version} market {p.market}, horizons {p.horizons}", flush=True)
     t0 = time.monotonic()
     result = evaluate_factor(Path(p.dataset.path), expression, p.market, p.start, p.end, p.horizons, p.quantiles,
-                             library_dir=library_dir(spec), factor_key=f"f{p.factor_id}", dataset_hash=p.dataset.hash)
+                             library_dir=Path(p.library_dir) if p.library_dir else library_dir(spec),
+                             factor_key=f"f{p.factor_id}", dataset_hash=p.dataset.hash, library_keys=p.library)
     timings = ", ".join(f"{k} {v:.1f}s" for k, v in (result.get("timings") or {}).items()
                         if isinstance(v, int | float))
     print(f"[qlp] evaluated {result['rows']:,} factor values in {time.monotonic() - t0:.1f}s ({timings})", flush=True)

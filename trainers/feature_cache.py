@@ -268,6 +268,11 @@ def encode_value(value: Any, arrays: dict[str, np.ndarray], name: str) -> dict[s
         return {"t": "json", "v": value}
     if kind is float:
         return {"t": "float", "v": repr(value)}
+    if isinstance(value, np.ndarray) and value.dtype.kind == "O" and value.ndim == 1 \
+            and all(type(v) is str for v in value):
+        # text kept as objects: FilterCol's fitted col_list (np.union1d of column names)
+        arrays[name] = np.array(value.tolist(), dtype=str)
+        return {"t": "text_objects"}
     if isinstance(value, (np.generic, np.ndarray)):
         array = np.asarray(value)
         if array.dtype.kind not in VALUE_KINDS + "US":
@@ -306,6 +311,8 @@ def decode_value(meta: dict[str, Any], arrays: dict[str, np.ndarray], name: str,
         return arrays[name]
     if t == "scalar":
         return arrays[name][()]
+    if t == "text_objects":
+        return np.array([_shared_text(str(v), texts) for v in arrays[name].tolist()], dtype=object)
     if t == "index":
         return decode_index(v, arrays, name)
     if t == "date":

@@ -29,9 +29,17 @@ from pydantic import ValidationError
 from qlp_core.proc import die_with_parent
 from qlp_core.protocol import RunnerSpec, WorkflowPayload
 from qlp_core.workflow_config import ConfigError, apply_overrides, load_config, prepare_config, validate_config
-from trainers import numerics
+from trainers import numerics, qlib_compat
 from trainers.feature_cache import FeatureRequest, build_dataset, request_from_settings
-from trainers.tracking import RecorderTap, finite_metrics, log_exports, log_job_info, run_metrics, skip_git_snapshot
+from trainers.tracking import (
+    TORCH_MODELS,
+    RecorderTap,
+    finite_metrics,
+    log_exports,
+    log_job_info,
+    run_metrics,
+    skip_git_snapshot,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -95,6 +103,24 @@ class PhaseTimer:
         print(f"[qlp] {phase} in {took:.1f}s", flush=True)
 
 
+def prepare_torch(model_config: dict[str, Any]) -> None:
+    """Before a Qlib torch model is built: :func:`pin_cuda_view`, and torch's scheduler as Qlib calls it."""
+    named = f"{model_config.get('module_path', '')}.{model_config.get('class', '')}"
+    if TORCH_MODELS in named:
+        pin_cuda_view()
+        qlib_compat.accept_scheduler_verbose()
+
+
+def pin_cuda_view() -> None:
+    """On a worker that hides the host's GPUs from its jobs (``CUDA_VISIBLE_DEVICES`` empty), fix CUDA's view of the
+    devices before a torch model is built: ADARNN sets ``CUDA_VISIBLE_DEVICES`` from its ``GPU`` kwarg, which would
+    otherwise make the device visible again (CUDA reads the variable once, when torch first asks it)."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES") == "":
+        import torch
+
+        torch.cuda.is_available()
+
+
 def execute_task(task: dict[str, Any], recorder: Any, tap: RecorderTap, timer: PhaseTimer,
                  features: FeatureRequest | None = None) -> Any:
     """What qlib.model.trainer._exe_task does (model, dataset, fit, placeholders, records), timed; returns the model.
@@ -105,12 +131,15 @@ def execute_task(task: dict[str, Any], recorder: Any, tap: RecorderTap, timer: P
     from qlib.workflow import R
 
     with timer("model and dataset built (features)"):
+        prepare_torch(task["model"])
         model = init_instance_by_config(task["model"], accept_types=Model)
         dataset, cache = build_dataset(task["dataset"], features)
     tap.client.log_batch(tap.run_id, tags=[RunTag(k, v) for k, v in cache.tags().items()])
-    reweighter = task.get("reweighter")
-    with timer("model trained"):
-        auto_filter_kwargs(model.fit)(dataset, reweighter=reweighter)
+    fit_kwargs: dict[str, Any] = {"reweighter": task.get("reweighter")}
+    with timer("model trained"), tap.epochs(model) as scores:
+        if scores is not None:  # a torch model: each epoch's scores reach the job log and MLflow as they come
+            fit_kwargs["evals_result"] = scores
+        auto_filter_kwargs(model.fit)(dataset, **fit_kwargs)
     with timer("model saved"):
         tap.flush_metrics()
         R.save_objects(**{"params.pkl": model})
@@ -142,6 +171,7 @@ def run_job(spec: RunnerSpec, prepared: dict[str, Any], timer: PhaseTimer) -> di
         from qlib.workflow import R
 
         qlib.init(**prepared["qlib_init"])
+        qlib_compat.apply()
         skip_git_snapshot()
     payload = spec.payload
     assert isinstance(payload, WorkflowPayload)

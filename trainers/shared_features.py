@@ -12,9 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
 from qlp_core.protocol import RunnerSpec, WorkflowPayload
+from trainers import transfer
 from trainers.api_client import TrainerAPI
 from trainers.feature_cache import (
     MB,
@@ -44,13 +43,6 @@ def feature_key(spec: RunnerSpec) -> str | None:
         return None
 
 
-def _client(api: TrainerAPI, url: str) -> tuple[httpx.Client, bool]:
-    """The API's client for its own routes, a plain one (no credentials) for presigned store URLs."""
-    if url.startswith("/"):
-        return api.client, False
-    return httpx.Client(timeout=120, follow_redirects=False), True
-
-
 def fetch(api: TrainerAPI, store: LocalFeatureStore, key: str) -> str | None:
     """The published entry of ``key`` into this host's cache; a note for the job log, None when none is published."""
     r = api.client.get(f"/api/internal/features/{key}", timeout=60)
@@ -58,27 +50,20 @@ def fetch(api: TrainerAPI, store: LocalFeatureStore, key: str) -> str | None:
         return None
     if r.status_code != 200:
         return f"shared feature cache unavailable (HTTP {r.status_code})"
-    url = r.json()["url"]
     t0 = time.monotonic()
-    client, own = _client(api, url)
     fd, tmp = tempfile.mkstemp(dir=store.root / "tmp", prefix=f".{key[:12]}-", suffix=".tar")
     os.close(fd)
     try:
-        got = 0
-        with client.stream("GET", url, timeout=600) as resp, open(tmp, "wb") as fh:
-            if resp.status_code != 200:
-                return f"shared feature entry {key[:12]} could not be fetched (HTTP {resp.status_code})"
-            for block in resp.iter_bytes(1 << 20):
-                fh.write(block)
-                got += len(block)
+        with transfer.plain_client() as plain:
+            got = transfer.download(api.client, plain, r.json()["url"], Path(tmp))
         if not store.import_entry(key, Path(tmp)):
             return f"shared feature entry {key[:12]} was unusable: left out"
         took = time.monotonic() - t0
         return f"fetched feature cache entry {key[:12]} from the store ({got / MB:.1f} MB, {took:.1f}s)"
+    except transfer.TransferError as exc:
+        return f"shared feature entry {key[:12]}: {exc}"
     finally:
         Path(tmp).unlink(missing_ok=True)
-        if own:
-            client.close()
 
 
 def publish(api: TrainerAPI, store: LocalFeatureStore, key: str) -> str | None:
@@ -91,23 +76,17 @@ def publish(api: TrainerAPI, store: LocalFeatureStore, key: str) -> str | None:
         return None  # another host published it first
     if r.status_code != 200:
         return f"feature cache entry {key[:12]} not published (HTTP {r.status_code})"
-    url = r.json()["url"]
     fd, tmp = tempfile.mkstemp(dir=store.root / "tmp", prefix=f".{key[:12]}-", suffix=".tar")
     os.close(fd)
-    client, own = _client(api, url)
     try:
         if not store.export_entry(key, Path(tmp)):
             return None
-        size = Path(tmp).stat().st_size
         t0 = time.monotonic()
-        with open(tmp, "rb") as fh:
-            resp = client.put(url, content=fh, headers={"Content-Length": str(size),
-                                                        "Content-Type": "application/x-tar"}, timeout=600)
-        if resp.status_code not in (200, 201, 204):
-            return f"feature cache entry {key[:12]} not published (store answered HTTP {resp.status_code})"
+        with transfer.plain_client() as plain:
+            size = transfer.upload(api.client, plain, r.json()["url"], Path(tmp), "application/x-tar")
         return f"published feature cache entry {key[:12]} to the store ({size / MB:.1f} MB, " \
                f"{time.monotonic() - t0:.1f}s)"
+    except transfer.TransferError as exc:
+        return f"feature cache entry {key[:12]} not published ({exc})"
     finally:
         Path(tmp).unlink(missing_ok=True)
-        if own:
-            client.close()

@@ -3,18 +3,25 @@ config texts and dataset lineage, its exports, and its final metrics."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import math
+import re
+import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import yaml
 
 from qlp_core.protocol import WorkflowPayload
 from qlp_core.workflow_config import config_hash, flatten_params
-from trainers.exports import is_pandas, jsonable_number, lightgbm_booster, write_exports
+from trainers import model_exports
+from trainers.exports import is_pandas, jsonable_number, write_exports
 from trainers.series import series_export
 
 if TYPE_CHECKING:
@@ -27,7 +34,9 @@ class RecorderTap:
 
     - ``save_objects``: keeps the in-memory objects the records save (and still lets Qlib upload its pickles);
     - ``load_object``: serves the records' loads from those objects, so nothing is downloaded and unpickled;
-    - ``log_metrics``: buffers Qlib's one-call-per-metric logging and sends it with ``log_batch``.
+    - ``log_metrics``: buffers Qlib's one-call-per-metric logging and sends it with ``log_batch`` (at least every
+      few seconds while a model logs as it trains);
+    - :meth:`epochs`: a torch model's per-epoch scores as metrics with steps, sent each epoch.
     """
 
     def __init__(self, recorder: Any, client: MlflowClient) -> None:
@@ -43,6 +52,8 @@ class RecorderTap:
             return original_save(local_path=local_path, artifact_path=artifact_path, **kwargs)
 
         recorder.__dict__.update(save_objects=save_objects, load_object=self.load_object, log_metrics=self.log_metrics)
+        self._last_flush = time.monotonic()
+        self._epoch_points: set[tuple[str, int]] = set()  # sent by the epoch capture: a model's own copy is dropped
 
     def load_object(self, name: str, unpickler: Any = None) -> Any:
         from qlib.utils.exceptions import LoadObjectError
@@ -53,16 +64,221 @@ class RecorderTap:
         return obj.copy(deep=True) if is_pandas(obj) else obj
 
     def log_metrics(self, step: int | None = None, **kwargs: Any) -> None:
+        # Qlib's GRU logs its evals_result itself once it is done: those points were sent by the epoch capture
+        self._add_metrics(step or 0, {k: v for k, v in kwargs.items() if (k, step or 0) not in self._epoch_points})
+
+    def _add_metrics(self, step: int, metrics: dict[str, Any]) -> None:
         from mlflow.entities import Metric
 
         now = int(time.time() * 1000)
-        for key, value in kwargs.items():
-            self._pending.append(Metric(key=key, value=float(value), timestamp=now, step=step or 0))
+        self._pending.extend(Metric(key=k, value=float(v), timestamp=now, step=step) for k, v in metrics.items())
+        # a model that logs every step while it trains (DNNModelPytorch) shows its curve while it runs
+        if len(self._pending) >= MAX_PENDING_METRICS or time.monotonic() - self._last_flush >= METRICS_FLUSH_S:
+            self.flush_metrics()
 
     def flush_metrics(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, []
-            self.client.log_batch(self.run_id, metrics=pending)
+        self._last_flush = time.monotonic()
+        while self._pending:
+            batch, self._pending = self._pending[:MAX_PENDING_METRICS], self._pending[MAX_PENDING_METRICS:]
+            self.client.log_batch(self.run_id, metrics=batch)
+
+    @contextmanager
+    def epochs(self, model: Any) -> Iterator[EpochScores | None]:
+        """While a Qlib torch model trains: the ``evals_result`` to hand its ``fit``, whose per-epoch scores become
+        metrics (the epoch as step) and job-log lines as they come; for ADD and TCTS, which keep none there, their
+        epoch lines (ADD's log records, TCTS's prints) are read instead. None for other models (LightGBM logs its own
+        per-iteration metrics; the others have no epochs)."""
+        cls = type(model)
+        if not cls.__module__.startswith(TORCH_MODELS):
+            yield None
+            return
+        scores = EpochScores(self._log_epoch)
+        if (cls.__module__, cls.__name__) not in TEXT_SCORED:
+            yield scores
+            return
+        reader = EpochText(self._log_epoch)
+        handler = _LineHandler(reader.feed)
+        qlib_logger = logging.getLogger("qlib")
+        qlib_logger.addHandler(handler)
+        try:
+            with redirect_stdout(_LineTee(sys.stdout, reader.feed)):
+                yield scores
+        finally:
+            qlib_logger.removeHandler(handler)
+
+    def _log_epoch(self, step: int, metrics: dict[str, float], done: bool) -> None:
+        self._add_metrics(step, metrics)
+        self._epoch_points.update((key, step) for key in metrics)
+        if done:  # the epoch's last score: the job log shows it and MLflow has it now
+            self.flush_metrics()
+
+
+#: The modules of Qlib's torch models.
+TORCH_MODELS = "qlib.contrib.model.pytorch_"
+METRICS_FLUSH_S = 5.0
+MAX_PENDING_METRICS = 1000  # MLflow's LogBatch limit
+
+
+#: Torch models whose ``fit`` keeps no per-epoch scores in ``evals_result``: ADD logs them as text
+#: (``ic/valid: 0.03, loss/valid: 0.99``), TCTS prints them (``Epoch: 3`` … ``valid 0.99, test 0.98``).
+TEXT_SCORED = frozenset({("qlib.contrib.model.pytorch_add", "ADD"), ("qlib.contrib.model.pytorch_tcts", "TCTS")})
+_NUMBER = r"[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)"
+_EPOCH_START = re.compile(r"^Epoch:? ?(\d+):?$")
+_SLASHED = re.compile(rf"(\w+)/(\w+)\s*:\s*({_NUMBER})")  # ADD: <metric>/<segment>: <value>
+_TCTS_SCORES = re.compile(rf"^valid ({_NUMBER}), test ({_NUMBER})$")
+
+
+def epoch_line(step: int, metrics: dict[str, float]) -> str:
+    """The job-log line of one epoch's scores."""
+    return f"[qlp] epoch {step}: " + ", ".join(f"{name} {value:.6f}" for name, value in metrics.items())
+
+
+class EpochText:
+    """Reads a torch model's epoch lines (log records, prints) into per-epoch metrics: an ``Epoch N`` line starts
+    epoch N; ADD's ``<metric>/<segment>: <value>`` become ``<metric>.<segment>``, TCTS's ``valid X, test Y`` become
+    ``valid`` and ``test``; an epoch is done (line printed, metrics sent) with its valid scores."""
+
+    def __init__(self, report: Callable[[int, dict[str, float], bool], None]) -> None:
+        self._report = report
+        self._epoch: int | None = None
+        self._scores: dict[str, float] = {}
+
+    def feed(self, line: str) -> None:
+        line = line.strip()
+        if (start := _EPOCH_START.match(line)) is not None:
+            self._epoch, self._scores = int(start.group(1)), {}
+            return
+        if self._epoch is None:
+            return
+        if (tcts := _TCTS_SCORES.match(line)) is not None:
+            metrics, done = {"valid": float(tcts.group(1)), "test": float(tcts.group(2))}, True
+        else:
+            pairs = _SLASHED.findall(line)
+            metrics = {f"{name}.{segment}": float(value) for name, segment, value in pairs}
+            done = any(segment == "valid" for _, segment, _ in pairs)
+        if not metrics:
+            return
+        self._scores |= metrics
+        if done:
+            print(epoch_line(self._epoch, self._scores), flush=True)
+        self._report(self._epoch, metrics, done)
+
+
+class _LineHandler(logging.Handler):
+    def __init__(self, feed: Callable[[str], None]) -> None:
+        super().__init__(logging.INFO)
+        self._feed = feed
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._feed(record.getMessage())
+        except Exception:  # a metric that cannot be sent must not stop the training
+            self.handleError(record)
+
+
+class _LineTee(io.TextIOBase):
+    """Writes through to ``out`` and hands each complete line to ``feed``."""
+
+    def __init__(self, out: TextIO, feed: Callable[[str], None]) -> None:
+        super().__init__()
+        self._out, self._feed, self._partial = out, feed, ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._out.write(text)
+        lines = (self._partial + text).split("\n")
+        self._partial = lines.pop()
+        for line in lines:
+            self._feed(line)
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def fileno(self) -> int:
+        return self._out.fileno()
+
+    def isatty(self) -> bool:
+        return self._out.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._out.encoding
+
+
+class EpochScores(dict[str, Any]):
+    """A torch model's ``evals_result`` that reports each score as the model appends it.
+
+    Qlib's torch models set ``evals_result["train"] = []`` and ``["valid"]`` (TRA also ``["test"]``) and append one
+    value per epoch (DNNModelPytorch: per evaluation): Qlib's score, the negated loss for ``metric: loss``, else the
+    metric. Each becomes a metric under Qlib's own name (``train``, ``valid``; for TRA's dicts of metrics
+    ``IC.valid``, ``MSE.train``, …, named like LightGBM's ``l2.valid``) with the epoch as its step, and each epoch a
+    job-log line ``[qlp] epoch N: train …, valid …``, printed and sent when its ``valid`` score comes."""
+
+    def __init__(self, report: Callable[[int, dict[str, float], bool], None]) -> None:
+        super().__init__()
+        self._report = report
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if isinstance(value, list) and not isinstance(value, _ScoreList):
+            scores = _ScoreList(self, str(key))
+            for item in value:
+                scores.append(item)
+            value = scores
+        super().__setitem__(key, value)
+
+    def scored(self, key: str, step: int, item: Any) -> None:
+        metrics = _score_metrics(key, item)
+        done = key == "valid"
+        if done:
+            print(epoch_line(step, self._step_scores(step, metrics)), flush=True)
+        self._report(step, metrics, done)
+
+    def _step_scores(self, step: int, latest: dict[str, float]) -> dict[str, float]:
+        """Every score of ``step`` so far (other lists first), for the epoch's line."""
+        out: dict[str, float] = {}
+        for key, scores in self.items():
+            if isinstance(scores, _ScoreList) and key != "valid" and len(scores) > step:
+                out |= _score_metrics(key, scores[step])
+        return out | latest
+
+
+class _ScoreList(list[Any]):
+    def __init__(self, owner: EpochScores, key: str) -> None:
+        super().__init__()
+        self._owner, self._key = owner, key
+
+    def append(self, item: Any) -> None:
+        super().append(item)
+        self._owner.scored(self._key, len(self) - 1, item)
+
+    def extend(self, items: Any) -> None:
+        for item in items:
+            self.append(item)
+
+
+def _score_metrics(key: str, item: Any) -> dict[str, float]:
+    """One appended score as metrics: a number under the list's name, a dict's numbers as ``<name>.<list>``."""
+    if isinstance(item, dict):
+        out = {}
+        for name, value in item.items():
+            number = _number(value)
+            if number is not None:
+                out[f"{name}.{key}"] = number
+        return out
+    number = _number(item)
+    return {} if number is None else {key: number}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 
@@ -82,6 +298,7 @@ def job_tags(job_id: int, user: str, payload: WorkflowPayload) -> dict[str, str]
         "qlp.dataset_hash": payload.dataset.hash,
         "qlp.user": user,
         "qlp.config_hash": config_hash(payload.config_text),
+        **payload.run_tags,
     }
 
 
@@ -140,7 +357,8 @@ def finite_metrics(metrics: dict[str, float]) -> dict[str, float]:
 def log_exports(
     client: MlflowClient, run_id: str, objects: dict[str, Any], model: Any, metrics: dict[str, Any]
 ) -> list[str]:
-    """Write and log exports/ (Parquet, JSON, metrics.json, series.json) and model/lightgbm.txt in one upload."""
+    """Write and log exports/ (Parquet, JSON, metrics.json, series.json) and model/ (the model in a safe format:
+    LightGBM's text model, XGBoost UBJSON, CatBoost's format, linear JSON, torch tensors) in one upload."""
     with tempfile.TemporaryDirectory(prefix="qlp-exports-") as tmp:
         root = Path(tmp)
         written = [f"exports/{p}" for p in write_exports(objects, root / "exports")]
@@ -151,11 +369,10 @@ def log_exports(
         if series is not None:  # the dashboard's curves: daily returns and IC as plain JSON
             (root / "exports" / "series.json").write_text(json.dumps(series, separators=(",", ":"), allow_nan=False))
             written.append("exports/series.json")
-        booster = lightgbm_booster(model)
-        if booster is not None:
-            (root / "model").mkdir()
-            booster.save_model(str(root / "model" / "lightgbm.txt"))
-            written.append("model/lightgbm.txt")
+        try:  # the model in a format that loads without a pickle (trainers.model_exports), where it has one
+            written += [f"model/{name}" for name in model_exports.export(model, root / "model")]
+        except model_exports.NoSafeFormat as exc:
+            print(f"[qlp] model kept only as Qlib's pickle: {exc}", flush=True)
         client.log_artifacts(run_id, str(root))
     return written
 

@@ -31,8 +31,18 @@ def _api(settings: Settings) -> TrainerAPI:
     return TrainerAPI(settings.server.api_url, settings.auth.trainer_token.get_secret_value())
 
 
-def build_app(settings: Settings) -> Celery:
-    """The worker's Celery app with the job task bound to these settings (nothing is built at import time)."""
+#: The queue whose workers let their jobs use the host's GPUs (unless QLP_WORKER__GPU says otherwise).
+GPU_QUEUE = "gpu"
+
+
+def uses_gpu(settings: Settings, queues: list[str]) -> bool:
+    """Whether a worker consuming ``queues`` lets its jobs see the host's GPUs."""
+    return GPU_QUEUE in queues if settings.worker.gpu is None else settings.worker.gpu
+
+
+def build_app(settings: Settings, gpu: bool = False) -> Celery:
+    """The worker's Celery app with the job task bound to these settings (nothing is built at import time); ``gpu``:
+    its jobs may use the host's GPUs."""
     app = make_celery(settings)
 
     @app.task(name=RUN_JOB_TASK, bind=True)
@@ -50,7 +60,7 @@ def build_app(settings: Settings) -> Celery:
                 assert wk.feature_cache_dir is not None
                 features = LocalFeatureStore(wk.feature_cache_dir, wk.feature_cache_max_bytes)
             return JobExecutor(api, worker, settings.storage.scratch_dir, fetch_datasets=fetch,
-                               shared_features=features).run(job_id)
+                               shared_features=features, gpu=gpu).run(job_id)
         finally:
             api.close()
 
@@ -124,7 +134,7 @@ def main(queues: list[str], concurrency: int, name: str | None, loglevel: str = 
     cache_dir = settings.worker.feature_cache_dir
     if cache_dir is not None:
         os.environ.setdefault("QLP_WORKER__FEATURE_CACHE_DIR", str(cache_dir.resolve()))
-    app = build_app(settings)
+    app = build_app(settings, gpu=uses_gpu(settings, queues))
     node = name or f"qlp-{os.getpid()}@{socket.gethostname()}"
     settings.storage.scratch_dir.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
     app.conf.task_queues = worker_queues(settings, queues)

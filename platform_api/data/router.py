@@ -224,15 +224,17 @@ def publish_feature_entry(key: Annotated[str, PathParam(pattern=HEX_KEY)], _: Tr
 
 
 store_internal = APIRouter(prefix="/api/internal/store", tags=["trainer protocol"], include_in_schema=False)
-STORE_KEY = r"^(packs/[0-9a-f]{64}|manifests/[0-9a-f]{64}\.json|features/[0-9a-f]{64}\.tar)$"
-FEATURE_KEY = r"^features/[0-9a-f]{64}\.tar$"
+RANKS_KEY = r"factor-ranks/[0-9a-f]{64}/f[0-9]{1,10}-j[0-9]{1,12}\.tar"
+STORE_KEY = rf"^(packs/[0-9a-f]{{64}}|manifests/[0-9a-f]{{64}}\.json|features/[0-9a-f]{{64}}\.tar|{RANKS_KEY})$"
+#: what a worker may put into a folder store: a feature-cache entry, a factor's ranks
+PUT_KEY = rf"^(features/[0-9a-f]{{64}}\.tar|{RANKS_KEY})$"
 
 
 @store_internal.put("/{key:path}", status_code=201)
-async def put_store_object(request: Request, key: Annotated[str, PathParam(pattern=FEATURE_KEY)], _: TrainerAuth,
+async def put_store_object(request: Request, key: Annotated[str, PathParam(pattern=PUT_KEY)], _: TrainerAuth,
                            settings: SettingsDep) -> dict[str, int]:
-    """A feature-cache entry into a folder store (an S3 store hands out presigned PUT URLs instead and answers 404
-    here); at most ``QLP_WORKER__FEATURE_CACHE_MAX_BYTES`` (413 past it)."""
+    """A feature-cache entry or a factor's ranks into a folder store (an S3 store hands out presigned PUT URLs
+    instead and answers 404 here); at most ``QLP_WORKER__FEATURE_CACHE_MAX_BYTES`` (413 past it)."""
     store = open_store(settings)
     if not isinstance(store, FolderStore):
         raise NotFound("this store takes objects by presigned URL")

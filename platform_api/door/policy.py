@@ -1,6 +1,8 @@
 """What may pass the door: an allowlist of MLflow endpoints with the role each needs; everything else is refused.
 
-Paths are relative to the MLflow prefix (``/mlflow``). Reads need viewer, writes researcher, deletes admin.
+Paths are relative to the MLflow prefix (``/mlflow``). Reads need viewer, writes researcher, deletes admin. The
+registry's changes that the platform's gate and history must see — aliases, stage transitions, renames and deletes of
+models and versions — are refused for everyone: they go through ``/api/models``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,16 @@ class Rule:
     pattern: re.Pattern[str]
     role: str
     kind: str = "plain"  # plain | json (body inspected) | graphql | artifact (streamed, remapped) | server_info
+    refused: str | None = None  # known, and refused for every role: why (a 403 that says where to go instead)
 
 
-def _r(methods: str, pattern: str, role: str, kind: str = "plain") -> Rule:
-    return Rule(frozenset(methods.split()), re.compile(pattern + r"\Z"), role, kind)
+def _r(methods: str, pattern: str, role: str, kind: str = "plain", refused: str | None = None) -> Rule:
+    return Rule(frozenset(methods.split()), re.compile(pattern + r"\Z"), role, kind, refused)
+
+
+#: Why the door refuses the registry's guarded changes.
+THROUGH_THE_GATE = ("aliases, stage transitions, renames and deletes of registered models and versions go through the "
+                    "platform's registry (/api/models), where promotion policies and the history see them")
 
 
 RULES: tuple[Rule, ...] = (
@@ -58,11 +66,15 @@ RULES: tuple[Rule, ...] = (
     _r("GET", API + r"/registered-models/(?:get|search|alias)", VIEWER),
     _r("POST", API + r"/registered-models/get-latest-versions", VIEWER, "json"),
     _r("GET", API + r"/model-versions/(?:get|search|get-download-uri)", VIEWER),
-    _r("POST", API + r"/registered-models/(?:create|rename|set-tag|alias)", RESEARCHER, "json"),
+    _r("POST", API + r"/registered-models/(?:create|set-tag)", RESEARCHER, "json"),
     _r("PATCH", API + r"/registered-models/update", RESEARCHER, "json"),
-    _r("POST", API + r"/model-versions/(?:create|set-tag|transition-stage)", RESEARCHER, "json"),
+    _r("POST", API + r"/model-versions/(?:create|set-tag)", RESEARCHER, "json"),
     _r("PATCH", API + r"/model-versions/update", RESEARCHER, "json"),
-    _r("DELETE", API + r"/(?:registered-models|model-versions)/(?:delete|delete-tag|alias)", ADMIN, "json"),
+    _r("DELETE", API + r"/(?:registered-models|model-versions)/delete-tag", ADMIN, "json"),
+    # the gate's and the history's: through /api/models only, for every role
+    _r("POST", API + r"/registered-models/(?:rename|alias)", RESEARCHER, "json", THROUGH_THE_GATE),
+    _r("POST", API + r"/model-versions/transition-stage", RESEARCHER, "json", THROUGH_THE_GATE),
+    _r("DELETE", API + r"/(?:registered-models|model-versions)/(?:delete|alias)", ADMIN, "json", THROUGH_THE_GATE),
     # --- proxied artifacts (streamed; mapped onto the unprefixed routes, which stream in MLflow too)
     _r("GET", ARTIFACTS, VIEWER),  # listing: only the prefixed route serves it
     _r("GET HEAD", ARTIFACTS + r"/[^;]+", VIEWER, "artifact"),

@@ -124,6 +124,8 @@ async def door(request: Request, path: str) -> Response:
                                       "is_admin": principal.role == "admin"}})
     if principal.via == "session" and request.method not in SAFE_METHODS and not same_origin(request.headers):
         raise HTTPException(403, "cross-origin request refused")
+    if rule.refused is not None:
+        raise HTTPException(403, f"{request.method} /mlflow/{path} is refused at the door: {rule.refused}")
     if not principal.at_least(rule.role):
         raise HTTPException(403, f"needs role {rule.role} or higher for {request.method} /mlflow/{path}")
 

@@ -33,15 +33,14 @@ from platform_api.experiments.schemas import (
 from platform_api.experiments.store import ArtifactTooLarge, MlflowStore
 from platform_api.jobs.schemas import JobRead
 from platform_api.jobs.submit import to_read
+from qlp_core import metrics as qm
 from qlp_core.settings import Settings
 
 #: Experiments ``qlp up`` leaves in a store to recognise it (deleted, and never shown).
 MARKER_PREFIX = "qlp-home-"
 #: Qlib's key metrics, in the order a researcher reads them; every other metric follows, sorted.
 KEY_METRICS = (
-    "IC", "ICIR", "Rank IC", "Rank ICIR",
-    "1day.excess_return_with_cost.annualized_return", "1day.excess_return_with_cost.information_ratio",
-    "1day.excess_return_with_cost.max_drawdown",
+    *qm.KEY_METRICS,
     "1day.excess_return_without_cost.annualized_return", "1day.excess_return_without_cost.information_ratio",
     "1day.excess_return_without_cost.max_drawdown",
 )

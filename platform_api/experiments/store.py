@@ -1,5 +1,6 @@
-"""MLflow's tracking store as the experiments domain reads it: its REST API under the static prefix, over the API's
-own async httpx client (``app.state.mlflow_client``); MLflow's errors become domain errors."""
+"""MLflow's tracking store and model registry as the API uses them: its REST API under the static prefix, over the
+API's own async httpx client (``app.state.mlflow_client``); MLflow's errors become domain errors. The experiments
+domain reads runs here; the registry domain reads and writes registered models, versions, aliases and tags."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from typing import Annotated, Any
 import httpx
 from fastapi import Depends, Request
 
-from platform_api.domain_errors import NotFound, Refused, Unavailable
+from platform_api.domain_errors import Conflict, NotFound, Refused, Unavailable
 from qlp_core.settings import Settings
 
 #: Pages of experiments read for one listing (1,000 each): a bound, not a limit anyone should reach.
 MAX_EXPERIMENT_PAGES = 20
+#: Pages of registered models (1,000 each) or model versions (1,000 each) read for one listing.
+MAX_REGISTRY_PAGES = 20
+#: One REST call's bound (the shared client's long read timeout is for the door's streamed artifacts): a request that
+#: holds a unit of work, such as a promotion, never waits long on MLflow.
+REST_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 
 
 class ArtifactTooLarge(Exception):
@@ -20,7 +26,8 @@ class ArtifactTooLarge(Exception):
 
 
 class MlflowStore:
-    """Read-only calls to the hidden MLflow server (never through the door: this is the API itself)."""
+    """Calls to the hidden MLflow server (never through the door: this is the API itself). Tracking is read only;
+    registry writes are the registry domain's, after its own checks."""
 
     def __init__(self, client: httpx.AsyncClient, prefix: str) -> None:
         self.client = client
@@ -31,7 +38,8 @@ class MlflowStore:
                     body: dict[str, Any] | None = None, missing: str | None = None) -> dict[str, Any] | None:
         """One REST call; None for MLflow's RESOURCE_DOES_NOT_EXIST when ``missing`` is None, else NotFound."""
         try:
-            resp = await self.client.request(method, f"{self.api}/{path}", params=params, json=body)
+            resp = await self.client.request(method, f"{self.api}/{path}", params=params, json=body,
+                                             timeout=REST_TIMEOUT)
         except httpx.HTTPError as exc:
             raise Unavailable(f"MLflow is unreachable ({type(exc).__name__})") from exc
         if resp.status_code == 200:
@@ -44,6 +52,8 @@ class MlflowStore:
             return None
         if resp.status_code == 400 and error.get("error_code") == "INVALID_PARAMETER_VALUE":
             raise Refused(f"MLflow refused the request: {str(error.get('message', ''))[:300]}")
+        if error.get("error_code") == "RESOURCE_ALREADY_EXISTS":
+            raise Conflict(f"MLflow: {str(error.get('message', ''))[:300]}")
         raise Unavailable(f"MLflow answered {resp.status_code} to {path}")
 
     async def experiments(self) -> list[dict[str, Any]]:
@@ -129,6 +139,79 @@ class MlflowStore:
                 return body
         except httpx.HTTPError as exc:
             raise Unavailable(f"MLflow is unreachable ({type(exc).__name__})") from exc
+
+
+    # ----- the model registry ----------------------------------------------------------------------------------
+
+    async def registered_models(self) -> list[dict[str, Any]]:
+        """Every registered model (with its aliases and latest versions), prompts included (the caller picks)."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_REGISTRY_PAGES):
+            params: dict[str, Any] = {"max_results": 1000}
+            if token:
+                params["page_token"] = token
+            data = await self._call("GET", "registered-models/search", params=params) or {}
+            found.extend(data.get("registered_models") or [])
+            token = data.get("next_page_token")
+            if not token:
+                break
+        return found
+
+    async def registered_model(self, name: str) -> dict[str, Any] | None:
+        data = await self._call("GET", "registered-models/get", params={"name": name})
+        return (data or {}).get("registered_model")
+
+    async def create_registered_model(self, name: str, description: str, tags: dict[str, str]) -> dict[str, Any]:
+        """A new registered model; Conflict when the name is taken."""
+        body = {"name": name, "description": description, "tags": [{"key": k, "value": v} for k, v in tags.items()]}
+        data = await self._call("POST", "registered-models/create", body=body, missing=f"no such model: {name}")
+        return dict((data or {}).get("registered_model") or {})
+
+    async def model_versions(self, name: str) -> list[dict[str, Any]]:
+        """Every version of a registered model (``name`` is one the caller validated: no quotes in it)."""
+        found: list[dict[str, Any]] = []
+        token: str | None = None
+        for _ in range(MAX_REGISTRY_PAGES):
+            params: dict[str, Any] = {"filter": f"name='{name}'", "max_results": 1000}
+            if token:
+                params["page_token"] = token
+            data = await self._call("GET", "model-versions/search", params=params) or {}
+            found.extend(data.get("model_versions") or [])
+            token = data.get("next_page_token")
+            if not token:
+                break
+        return found
+
+    async def model_version(self, name: str, version: int) -> dict[str, Any] | None:
+        data = await self._call("GET", "model-versions/get", params={"name": name, "version": str(version)})
+        return (data or {}).get("model_version")
+
+    async def create_model_version(self, name: str, source: str, run_id: str, description: str,
+                                   tags: dict[str, str]) -> dict[str, Any]:
+        body = {"name": name, "source": source, "run_id": run_id, "description": description,
+                "tags": [{"key": k, "value": v} for k, v in tags.items()]}
+        data = await self._call("POST", "model-versions/create", body=body, missing=f"no such model: {name}")
+        return dict((data or {}).get("model_version") or {})
+
+    async def update_model_version(self, name: str, version: int, description: str) -> None:
+        await self._call("PATCH", "model-versions/update",
+                         body={"name": name, "version": str(version), "description": description},
+                         missing=f"no version {version} of model {name}")
+
+    async def set_model_version_tag(self, name: str, version: int, key: str, value: str) -> None:
+        await self._call("POST", "model-versions/set-tag",
+                         body={"name": name, "version": str(version), "key": key, "value": value},
+                         missing=f"no version {version} of model {name}")
+
+    async def set_alias(self, name: str, alias: str, version: int) -> None:
+        await self._call("POST", "registered-models/alias",
+                         body={"name": name, "alias": alias, "version": str(version)},
+                         missing=f"no version {version} of model {name}")
+
+    async def delete_alias(self, name: str, alias: str) -> None:
+        await self._call("DELETE", "registered-models/alias", body={"name": name, "alias": alias},
+                         missing=f"model {name} has no alias {alias}")
 
 
 def _error(resp: httpx.Response) -> dict[str, Any]:

@@ -64,6 +64,8 @@ class FactorEvaluation(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     #: the charts' series (JSON text)
     result: Mapped[str] = mapped_column(LongText, default="")
+    #: the store object holding this evaluation's factor ranks (the library other hosts compare with); None: not kept
+    ranks_object: Mapped[str | None] = mapped_column(String(160), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

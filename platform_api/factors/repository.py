@@ -49,6 +49,18 @@ def latest_done(session: Session) -> dict[int, tuple[FactorEvaluation, FactorVer
     return out
 
 
+def library_ranks(session: Session, dataset_hash: str) -> dict[int, str]:
+    """The library on one dataset: for each factor not archived, the store object of the ranks of its newest
+    evaluation on that dataset that kept them."""
+    q = (select(FactorVersion.factor_id, FactorEvaluation.ranks_object)
+         .join(FactorVersion, FactorEvaluation.factor_version_id == FactorVersion.id)
+         .join(Factor, FactorVersion.factor_id == Factor.id)
+         .where(FactorEvaluation.dataset_hash == dataset_hash, FactorEvaluation.ranks_object.is_not(None),
+                Factor.archived_at.is_(None))
+         .order_by(FactorEvaluation.id))
+    return {factor_id: obj for factor_id, obj in session.execute(q).all() if obj is not None}
+
+
 def evaluation(session: Session, evaluation_id: int) -> FactorEvaluation | None:
     return session.get(FactorEvaluation, evaluation_id)
 

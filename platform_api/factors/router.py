@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 
 from platform_api.deps import CurrentUser, ResearcherUser, RowId, SessionDep, SettingsDep, TrainerAuth
 from platform_api.errors import AUTHED, problems
@@ -23,6 +24,7 @@ from platform_api.factors.schemas import (
     FactorSetCreate,
     FactorSetRead,
     FactorVersionCreate,
+    WorkerBody,
 )
 from platform_api.jobs.protocol import running_by
 from platform_api.jobs.schemas import JobRead
@@ -152,7 +154,30 @@ internal = APIRouter(prefix="/api/internal/jobs", tags=["trainer protocol"], inc
 
 
 @internal.put("/{job_id}/factor-result")
-def factor_result(job_id: int, body: FactorResult, _: TrainerAuth, session: SessionDep) -> dict[str, int]:
+def factor_result(job_id: int, body: FactorResult, _: TrainerAuth, session: SessionDep,
+                  settings: SettingsDep) -> dict[str, int]:
     """What a factor evaluation job computed, from the worker running it (and no other)."""
     job = running_by(session, job_id, body.worker)
-    return {"evaluation_id": service.record_result(session, job, body.run_id, body.summary, body.result).id}
+    evaluation = service.record_result(session, settings, job, body.run_id, body.summary, body.result,
+                                       body.ranks_object)
+    return {"evaluation_id": evaluation.id}
+
+
+@internal.post("/{job_id}/factor-ranks")
+def factor_ranks_upload(job_id: int, body: WorkerBody, _: TrainerAuth, session: SessionDep,
+                        settings: SettingsDep) -> dict[str, str]:
+    """Where the worker running an evaluation job puts the factor's ranks, for the other hosts' redundancy checks."""
+    return service.ranks_upload(session, settings, running_by(session, job_id, body.worker))
+
+
+library_internal = APIRouter(prefix="/api/internal/factor-library", tags=["trainer protocol"],
+                             include_in_schema=False)
+
+
+@library_internal.get("/{dataset_hash}")
+def factor_library(dataset_hash: Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")], _: TrainerAuth,
+                   session: SessionDep, settings: SettingsDep,
+                   exclude: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> dict[str, Any]:
+    """The library an evaluation on this dataset compares with: each factor's newest ranks kept on it (archived
+    factors and ``exclude`` left out), with the URLs to fetch them from."""
+    return {"entries": service.library_locations(session, settings, dataset_hash, exclude)}

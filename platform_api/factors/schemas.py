@@ -8,12 +8,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from platform_api.jobs.schemas import QUEUE
 from qlp_core.json_body import JsonBody
 
 FACTOR_NAME = r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$"
 TAG = r"^[a-z0-9][a-z0-9_-]{0,31}$"
 MAX_EXPRESSION = 4000
 Tag = Annotated[str, Field(pattern=TAG)]
+#: a factor's ranks on a dataset, kept by one evaluation job (``platform_api.factors.service.ranks_object``)
+RANKS_OBJECT = r"^factor-ranks/[0-9a-f]{64}/f[0-9]{1,10}-j[0-9]{1,12}\.tar$"
 Horizon = Annotated[int, Field(ge=1, le=120)]
 
 
@@ -70,6 +73,8 @@ class EvaluationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     factor_version_id: int
+    factor_id: int | None = Field(None, description="The factor the evaluated version belongs to.")
+    factor: str | None = Field(None, description="That factor's name.")
     version: int = 0
     dataset_id: int | None
     dataset_hash: str
@@ -120,6 +125,7 @@ class EvaluateRequest(JsonBody):
     end: date | None = Field(None, json_schema_extra={"pattern": "^(19|20|21)[0-9]{2}-"})
     horizons: list[Horizon] = Field(default_factory=lambda: [1, 5, 10, 20], min_length=1, max_length=6)
     quantiles: int = Field(5, ge=2, le=10)
+    queue: str | None = Field(None, pattern=QUEUE, description="The workers' queue; default: the default queue.")
 
 
 class FactorRef(BaseModel):
@@ -162,3 +168,9 @@ class FactorResult(BaseModel):
     run_id: str | None = Field(None, max_length=64)
     summary: dict[str, Any]
     result: dict[str, Any]
+    ranks_object: str | None = Field(None, max_length=160, pattern=RANKS_OBJECT,
+                                     description="The store object the worker put the factor's ranks in.")
+
+
+class WorkerBody(BaseModel):
+    worker: str = Field(min_length=1, max_length=255)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from platform_api.auth.models import User
 from platform_api.auth.principal import Principal
 from platform_api.data import service as data_service
+from platform_api.data.store import open_store
+from platform_api.data.versions import STORE_ROUTE
 from platform_api.db import utcnow
 from platform_api.domain_errors import Conflict, Forbidden, NotFound, Refused
 from platform_api.factors import repository as repo
@@ -129,6 +131,7 @@ def version_or_404(session: Session, factor: Factor, version: int | None) -> Fac
 def _evaluation_read(e: FactorEvaluation, v: FactorVersion, job: Job | None) -> EvaluationRead:
     out = EvaluationRead.model_validate(e)
     out.version, out.state = v.version, job.state if job is not None else None
+    out.factor_id, out.factor = v.factor_id, v.factor.name
     return out
 
 
@@ -182,7 +185,7 @@ def evaluate(session: Session, settings: Settings, factor: Factor, body: Evaluat
         evaluation_id=evaluation.id, factor_id=factor.id, factor_name=factor.name, factor_version=fv.version,
         factor_version_id=fv.id, expression=fv.expression, market=body.market, start=body.start, end=body.end,
         horizons=horizons, quantiles=body.quantiles)
-    job = submit_factor_eval(session, settings, user, payload)
+    job = submit_factor_eval(session, settings, user, payload, queue=body.queue)
     evaluation.job_id = job.id
     return evaluation, job
 
@@ -200,16 +203,53 @@ def evaluation_detail(session: Session, evaluation_id: int) -> EvaluationDetail:
     version = session.get(FactorVersion, e.factor_version_id)
     job = session.get(Job, e.job_id) if e.job_id is not None else None
     out.version = version.version if version is not None else 0
+    if version is not None:
+        out.factor_id, out.factor = version.factor_id, version.factor.name
     out.state = job.state if job is not None else None
     return out
 
 
-def record_result(session: Session, job: Job, run_id: str | None, summary: dict[str, Any],
-                  result: dict[str, Any]) -> FactorEvaluation:
-    """What an evaluation job's worker sent back: stored with its factor version and dataset hash."""
+# ----- the library's ranks, shared between hosts through the store -----------------------------------------------
+def ranks_object(dataset_hash: str, factor_id: int, job_id: int) -> str:
+    """Where an evaluation job keeps its factor's ranks on a dataset (one object per job: never overwritten)."""
+    return f"factor-ranks/{dataset_hash}/f{factor_id}-j{job_id}.tar"
+
+
+def library_locations(session: Session, settings: Settings, dataset_hash: str,
+                      exclude: int | None) -> list[dict[str, str]]:
+    """The library a new evaluation on ``dataset_hash`` compares with: each factor's (not archived, not
+    ``exclude``) newest kept ranks on it, as its key (``f<factor id>``), store object and URL to fetch it from."""
+    store = open_store(settings)
+    return [{"key": f"f{factor_id}", "object": obj, "url": store.presigned_url(obj) or f"{STORE_ROUTE}{obj}"}
+            for factor_id, obj in sorted(repo.library_ranks(session, dataset_hash).items()) if factor_id != exclude]
+
+
+def _evaluation_of(session: Session, job: Job) -> tuple[FactorEvaluation, FactorVersion]:
     evaluation = repo.evaluation_of_job(session, job.id)
-    if evaluation is None:
+    version = session.get(FactorVersion, evaluation.factor_version_id) if evaluation is not None else None
+    if evaluation is None or version is None:
         raise NotFound(f"job {job.id} evaluates no factor")
+    return evaluation, version
+
+
+def ranks_upload(session: Session, settings: Settings, job: Job) -> dict[str, str]:
+    """Where an evaluation job's worker puts the factor's ranks it computed (presigned PUT, or the store route)."""
+    evaluation, version = _evaluation_of(session, job)
+    obj = ranks_object(evaluation.dataset_hash, version.factor_id, job.id)
+    return {"object": obj, "url": open_store(settings).presigned_put(obj) or f"{STORE_ROUTE}{obj}", "method": "PUT"}
+
+
+def record_result(session: Session, settings: Settings, job: Job, run_id: str | None, summary: dict[str, Any],
+                  result: dict[str, Any], ranks: str | None = None) -> FactorEvaluation:
+    """What an evaluation job's worker sent back: stored with its factor version and dataset hash; ``ranks``: the
+    store object it put the factor's ranks in (this job's own, and there)."""
+    evaluation, version = _evaluation_of(session, job)
+    if ranks is not None:
+        if ranks != ranks_object(evaluation.dataset_hash, version.factor_id, job.id):
+            raise Refused(f"{ranks} is not where job {job.id} keeps its factor's ranks")
+        if not open_store(settings).exists(ranks):
+            raise Refused(f"{ranks} is not in the store")
+        evaluation.ranks_object = ranks
     for match in summary.get("redundancy") or []:  # the library's keys are f<factor id>: name them
         key = str(match.get("factor_key", ""))
         other = repo.get(session, int(key[1:])) if key[:1] == "f" and key[1:].isdigit() else None

@@ -55,6 +55,10 @@ class Job(Base):
     #: the factor set a workflow's handler trains on (its versions are in the job's overrides)
     factor_set_id: Mapped[int | None] = mapped_column(ForeignKey("factor_sets.id", ondelete="SET NULL"),
                                                       nullable=True, index=True)
+    #: the benchmark this job is one (config, seed) of, and the config's index in it
+    benchmark_id: Mapped[int | None] = mapped_column(ForeignKey("benchmarks.id", ondelete="SET NULL"),
+                                                     nullable=True, index=True)
+    benchmark_entry: Mapped[int | None] = mapped_column(Integer, nullable=True)
     experiment_name: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     #: who submitted it, loaded with the job (the job list shows the name)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from platform_api.auth.models import User
 from platform_api.auth.repository import revoke_job_tokens
 from platform_api.auth.service import create_job_token
+from platform_api.benchmarks.models import Benchmark
 from platform_api.data import service as data_service
 from platform_api.data.models import Dataset
 from platform_api.db import after_commit, utcnow
@@ -47,10 +48,22 @@ def dataset_ref(ds: Dataset) -> DatasetRef:
     return DatasetRef(id=ds.id, name=ds.name, version=ds.version, path=ds.path, hash=ds.content_hash)
 
 
+def _run_tags(session: Session, job: Job) -> dict[str, str]:
+    """A benchmark's run nests under the benchmark's parent run and records which config and seed it is."""
+    bench = session.get(Benchmark, job.benchmark_id) if job.benchmark_id is not None else None
+    if bench is None or job.benchmark_entry is None or not bench.parent_run_id:
+        return {}
+    entry = bench.configs[job.benchmark_entry]
+    seed = (job.overrides or {}).get(entry.get("seed_path") or "")
+    return {"mlflow.parentRunId": bench.parent_run_id, "qlp.benchmark_id": str(bench.id),
+            "qlp.benchmark_config": str(entry["name"]), **({"qlp.seed": str(seed)} if seed is not None else {})}
+
+
 def _workflow(session: Session, job: Job) -> WorkflowPayload:
     assert job.dataset_id is not None
     return WorkflowPayload(config_text=job.config_text, overrides=job.overrides, experiment_name=job.experiment_name,
-                           dataset=dataset_ref(data_service.get_or_404(session, job.dataset_id)))
+                           dataset=dataset_ref(data_service.get_or_404(session, job.dataset_id)),
+                           run_tags=_run_tags(session, job))
 
 
 #: How a stored job becomes its kind's payload.

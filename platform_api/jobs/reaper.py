@@ -13,6 +13,7 @@ import httpx
 from anyio import to_thread
 
 from platform_api.auth.repository import revoke_job_tokens
+from platform_api.benchmarks.service import close_finished
 from platform_api.data import uploads
 from platform_api.db import session_scope, utcnow
 from platform_api.jobs import repository as repo
@@ -37,6 +38,9 @@ async def run_reaper(settings: Settings) -> None:
             resent = await to_thread.run_sync(redispatch_stale, settings)
             if resent:
                 log.warning("queued jobs sent to the broker again: %s", resent)
+            closed = await to_thread.run_sync(close_finished, settings)
+            if closed:
+                log.info("benchmarks ended (every job done): %s", closed)
             swept = await to_thread.run_sync(sweep_uploads, settings)
             if swept:
                 log.info("uploads no job needs any more removed: %s", swept)

@@ -105,12 +105,14 @@ def submit_universe(session: Session, settings: Settings, user: Principal, paylo
                           queue=None, priority=7, max_attempts=3)
 
 
-def submit_factor_eval(session: Session, settings: Settings, user: Principal, payload: FactorEvalPayload) -> Job:
-    """Evaluating a factor computes it with Qlib over a market: a worker's job, logged as a run of ``factors``."""
+def submit_factor_eval(session: Session, settings: Settings, user: Principal, payload: FactorEvalPayload,
+                       queue: str | None = None) -> Job:
+    """Evaluating a factor computes it with Qlib over a market: a worker's job (on ``queue``, default the default
+    one), logged as a run of ``factors``."""
     return _queue_payload(session, settings, user, payload,
                           name=f"evaluate {payload.factor_name}@v{payload.factor_version} on "
                                f"{payload.dataset.name}@v{payload.dataset.version}",
-                          experiment=payload.experiment_name, queue=None, priority=6, max_attempts=3,
+                          experiment=payload.experiment_name, queue=queue, priority=6, max_attempts=3,
                           dataset_id=payload.dataset.id)
 
 

@@ -187,6 +187,94 @@ export interface paths {
         patch: operations["auth_update_user"];
         trace?: never;
     };
+    "/api/benchmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Benchmarks
+         * @description Every benchmark, newest first, with its progress.
+         */
+        get: operations["benchmarks_list_benchmarks"];
+        put?: never;
+        /**
+         * Create Benchmark
+         * @description Configs × seeds on one dataset version: every config is vetted (422 naming the config), then one job per
+         *     config and seed is queued (the seed set at the model's seed kwarg), each run a child of the benchmark's MLflow
+         *     parent run in ``experiment_name``.
+         */
+        post: operations["benchmarks_create_benchmark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmarks/{benchmark_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Benchmark
+         * @description The leaderboard: per config, the mean, sample standard deviation, min and max over its succeeded runs of
+         *     IC, ICIR, Rank IC, Rank ICIR and the annualised excess return with cost, information ratio and max drawdown;
+         *     each run with its seed, state and metrics.
+         */
+        get: operations["benchmarks_get_benchmark"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmarks/{benchmark_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Benchmark
+         * @description Cancel every job of the benchmark that has not ended (its owner or an admin).
+         */
+        post: operations["benchmarks_cancel_benchmark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/benchmarks/{benchmark_id}/leaderboard.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leaderboard Markdown
+         * @description The leaderboard as Markdown, in the layout of Qlib's benchmark table (mean±std over the seeds).
+         */
+        get: operations["benchmarks_leaderboard_markdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/configs": {
         parameters: {
             query?: never;
@@ -765,6 +853,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/model-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Policies */
+        get: operations["models_list_policies"];
+        put?: never;
+        /**
+         * Create Policy
+         * @description A named promotion policy (admin): thresholds on the test segment's IC, Rank IC, ICIR, Rank ICIR, annualised
+         *     excess return with cost, information ratio and max drawdown, an optional margin over the alias's holder, and the
+         *     aliases it guards (of one model, or of every model). 409 when the name exists or another policy guards one of
+         *     the aliases in the same scope; 422 for a reserved or repeated alias.
+         */
+        post: operations["models_create_policy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/model-policies/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Policy */
+        get: operations["models_get_policy"];
+        /**
+         * Update Policy
+         * @description Replace a policy's thresholds, margin and guarded aliases (admin); the change is in its history. Decisions
+         *     made before keep the policy as it was.
+         */
+        put: operations["models_update_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Models
+         * @description Registered models with their aliases and latest version.
+         */
+        get: operations["models_list_models"];
+        put?: never;
+        /**
+         * Register Model
+         * @description Register a run's model as the next version of ``name`` (the model is made if new). The run must be a finished
+         *     workflow run of the platform (its job succeeded): 404 for an unknown run, 422 for any other run or one that
+         *     logged no model; 409 when the run is a version of this model already. The lineage (dataset version and hash,
+         *     config hash, factor set) comes from the platform's own records of the job.
+         */
+        post: operations["models_register_model"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Model
+         * @description A registered model: its aliases, versions (newest first) and which policy guards which alias.
+         */
+        get: operations["models_get_model"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{name}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Alias
+         * @description Point an alias at a version. When a policy guards the alias, only through its gate: a version that fails it is
+         *     refused with 409 ``gate_failed`` naming each failed check; an admin may override with ``override_reason`` (a
+         *     researcher asking for one gets 403). Every decision is recorded with its numbers, refused ones too. 409 also when
+         *     the version holds the alias already; 422 for a reserved alias or a version made in MLflow directly.
+         */
+        post: operations["models_set_alias"];
+        /**
+         * Remove Alias
+         * @description Take an alias off its version; one a policy guards only by an admin with a reason (403, 422 otherwise).
+         */
+        delete: operations["models_remove_alias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{name}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Model History
+         * @description Every change of the model made through the platform and who made it, newest first.
+         */
+        get: operations["models_model_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register Version
+         * @description Register a run's model as the next version of an existing model (as ``POST /api/models``).
+         */
+        post: operations["models_register_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/models/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Version
+         * @description A version: lineage, model files, the run's test-segment metrics, aliases, gate decisions and history.
+         */
+        get: operations["models_get_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit Version
+         * @description Edit a version's notes (recorded in its history; MLflow shows them as its description). 422 for a version
+         *     made in MLflow directly.
+         */
+        patch: operations["models_edit_version"];
+        trace?: never;
+    };
     "/api/train": {
         parameters: {
             query?: never;
@@ -895,6 +1168,25 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AliasRemoved */
+        AliasRemoved: {
+            /** Alias */
+            alias: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /** AliasSet */
+        AliasSet: {
+            /**
+             * Override Reason
+             * @description Promote despite a failed gate (admin only): why, in words. Recorded with the decision.
+             */
+            override_reason?: string | null;
+            /** Version */
+            version: number;
+        };
         /** ArtifactEntry */
         ArtifactEntry: {
             /** File Size */
@@ -934,6 +1226,216 @@ export interface components {
             symbol: string;
             /** Volume */
             volume: (number | null)[];
+        };
+        /**
+         * BeatsChampion
+         * @description The candidate must beat the alias's current holder by ``margin`` on ``metric`` (candidate − holder ≥ margin;
+         *     a drawdown is negative, so less deep is better there too), both trained on the same dataset version.
+         */
+        BeatsChampion: {
+            /** Margin */
+            margin: number;
+            /**
+             * Metric
+             * @enum {string}
+             */
+            metric: "ic" | "rank_ic" | "icir" | "rank_icir" | "excess_return" | "information_ratio" | "max_drawdown";
+        };
+        /**
+         * BenchmarkConfig
+         * @description One config of a benchmark: inline YAML or a stored config.
+         */
+        BenchmarkConfig: {
+            /** Config Id */
+            config_id?: number | null;
+            /** Config Text */
+            config_text?: string | null;
+            /**
+             * Name
+             * @description Its row on the leaderboard; default: the model class.
+             */
+            name?: string | null;
+        } & ({
+            config_id?: null;
+            config_text: string;
+        } | {
+            config_id: number;
+            config_text?: null;
+        });
+        /** BenchmarkCreate */
+        BenchmarkCreate: {
+            /** Configs */
+            configs: components["schemas"]["BenchmarkConfig"][];
+            /** Dataset Id */
+            dataset_id: number;
+            /**
+             * Experiment Name
+             * @default benchmarks
+             */
+            experiment_name: string;
+            /**
+             * N Seeds
+             * @default 5
+             */
+            n_seeds: number;
+            /** Name */
+            name: string;
+            /**
+             * Priority
+             * @default 4
+             */
+            priority: number;
+            /** Queue */
+            queue?: string | null;
+            /**
+             * Seeds
+             * @description Distinct seeds; default: 0 … n_seeds - 1.
+             */
+            seeds?: number[] | null;
+        };
+        /** BenchmarkDetail */
+        BenchmarkDetail: {
+            /** Closed */
+            closed: boolean;
+            /**
+             * Columns
+             * @description The leaderboard's columns: heading and MLflow metric.
+             */
+            columns: {
+                [key: string]: string;
+            }[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Dataset */
+            dataset?: string | null;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** Entries */
+            entries: components["schemas"]["BenchmarkEntry"][];
+            /** Experiment Name */
+            experiment_name: string;
+            /** Id */
+            id: number;
+            /**
+             * Jobs Done
+             * @default 0
+             */
+            jobs_done: number;
+            /**
+             * Jobs Total
+             * @default 0
+             */
+            jobs_total: number;
+            /** Mlflow Experiment Id */
+            mlflow_experiment_id: string | null;
+            /** Name */
+            name: string;
+            /** Parent Run Id */
+            parent_run_id: string | null;
+            /** Seeds */
+            seeds: number[];
+            /**
+             * State
+             * @description queued, running, succeeded (every job), partial or failed (none).
+             * @default queued
+             */
+            state: string;
+        };
+        /** BenchmarkEntry */
+        BenchmarkEntry: {
+            /**
+             * Columns
+             * @description Per MLflow metric name: its spread over the succeeded runs.
+             */
+            columns: {
+                [key: string]: components["schemas"]["Spread"];
+            };
+            /** Config Hash */
+            config_hash: string;
+            /** Index */
+            index: number;
+            /** Model */
+            model: string;
+            /** Name */
+            name: string;
+            /** Runs */
+            runs: components["schemas"]["BenchmarkRun"][];
+            /**
+             * Seed Path
+             * @description The config key each run's seed was set at (null: the model takes none).
+             */
+            seed_path: string | null;
+            /** States */
+            states: {
+                [key: string]: number;
+            };
+        };
+        /** BenchmarkRead */
+        BenchmarkRead: {
+            /** Closed */
+            closed: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Dataset */
+            dataset?: string | null;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** Experiment Name */
+            experiment_name: string;
+            /** Id */
+            id: number;
+            /**
+             * Jobs Done
+             * @default 0
+             */
+            jobs_done: number;
+            /**
+             * Jobs Total
+             * @default 0
+             */
+            jobs_total: number;
+            /** Mlflow Experiment Id */
+            mlflow_experiment_id: string | null;
+            /** Name */
+            name: string;
+            /** Parent Run Id */
+            parent_run_id: string | null;
+            /** Seeds */
+            seeds: number[];
+            /**
+             * State
+             * @description queued, running, succeeded (every job), partial or failed (none).
+             * @default queued
+             */
+            state: string;
+        };
+        /** BenchmarkRun */
+        BenchmarkRun: {
+            /** Job Id */
+            job_id: number;
+            /**
+             * Metrics
+             * @description The leaderboard's metrics of this run.
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Mlflow Run Id */
+            mlflow_run_id: string | null;
+            /** Seed */
+            seed: number | null;
+            /** State */
+            state: string;
         };
         /** CalendarRead */
         CalendarRead: {
@@ -987,6 +1489,33 @@ export interface components {
              * @default 0
              */
             unchanged: number;
+        };
+        /** Check */
+        Check: {
+            /**
+             * Check
+             * @description min_ic, …, max_drawdown, beats_champion.
+             */
+            check: string;
+            /**
+             * Metric
+             * @description Qlib's metric name the check reads.
+             */
+            metric: string;
+            /** Passed */
+            passed: boolean;
+            /** Reason */
+            reason: string;
+            /**
+             * Threshold
+             * @description The bound; for beats_champion the holder's value plus the margin.
+             */
+            threshold: number | null;
+            /**
+             * Value
+             * @description The candidate's value (null: the run has no such metric).
+             */
+            value: number | null;
         };
         /** Compare */
         Compare: {
@@ -1186,6 +1715,57 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** DecisionRead */
+        DecisionRead: {
+            /** Alias */
+            alias: string;
+            /**
+             * Champion
+             * @description The alias's holder it was compared with: version, run_id, dataset_id, metrics.
+             */
+            champion: {
+                [key: string]: unknown;
+            } | null;
+            /** Checks */
+            checks: components["schemas"]["Check"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Metrics */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Model Name */
+            model_name: string;
+            /** Note */
+            note: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "promoted" | "refused" | "overridden";
+            /** Override Reason */
+            override_reason: string | null;
+            /**
+             * Passed
+             * @description Whether every check passed.
+             */
+            passed: boolean;
+            /** Policy Name */
+            policy_name: string;
+            /** Policy Snapshot */
+            policy_snapshot: {
+                [key: string]: unknown;
+            };
+            /** Username */
+            username: string;
+            /** Version */
+            version: number;
+        };
         /** Dependencies */
         Dependencies: {
             broker: components["schemas"]["DependencyStatus"];
@@ -1245,6 +1825,11 @@ export interface components {
              * @default 5
              */
             quantiles: number;
+            /**
+             * Queue
+             * @description The workers' queue; default: the default queue.
+             */
+            queue?: string | null;
             /** Start */
             start?: string | null;
             /**
@@ -1266,6 +1851,16 @@ export interface components {
             dataset_id: number | null;
             /** End */
             end: string | null;
+            /**
+             * Factor
+             * @description That factor's name.
+             */
+            factor?: string | null;
+            /**
+             * Factor Id
+             * @description The factor the evaluated version belongs to.
+             */
+            factor_id?: number | null;
             /** Factor Version Id */
             factor_version_id: number;
             /** Horizons */
@@ -1318,6 +1913,16 @@ export interface components {
             dataset_id: number | null;
             /** End */
             end: string | null;
+            /**
+             * Factor
+             * @description That factor's name.
+             */
+            factor?: string | null;
+            /**
+             * Factor Id
+             * @description The factor the evaluated version belongs to.
+             */
+            factor_id?: number | null;
             /** Factor Version Id */
             factor_version_id: number;
             /** Horizons */
@@ -1349,6 +1954,37 @@ export interface components {
              * @default 0
              */
             version: number;
+        };
+        /** EventRead */
+        EventRead: {
+            /**
+             * Action
+             * @description registered, notes_edited, alias_set, alias_removed, override, promotion_refused, policy_created, policy_updated.
+             */
+            action: string;
+            /** Alias */
+            alias: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decision Id */
+            decision_id: number | null;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Model Name */
+            model_name: string | null;
+            /** Policy Name */
+            policy_name: string | null;
+            /** Username */
+            username: string;
+            /** Version */
+            version: number | null;
         };
         /** ExperimentRead */
         ExperimentRead: {
@@ -1787,6 +2423,37 @@ export interface components {
             /** Worker */
             worker: string | null;
         };
+        /**
+         * Lineage
+         * @description What the version was made from, read from the platform's own records when it was registered.
+         */
+        Lineage: {
+            /** Config Hash */
+            config_hash: string;
+            /** Dataset Hash */
+            dataset_hash: string;
+            /** Dataset Id */
+            dataset_id: number | null;
+            /** Dataset Name */
+            dataset_name: string;
+            /** Dataset Version */
+            dataset_version: number;
+            /** Experiment Id */
+            experiment_id: string;
+            /**
+             * Factor Set
+             * @description NAME@vN of the factor set the handler trained on, if any.
+             */
+            factor_set: string | null;
+            /** Factor Versions */
+            factor_versions: string[];
+            /** Job Id */
+            job_id: number | null;
+            /** Model Class */
+            model_class: string | null;
+            /** Run Id */
+            run_id: string;
+        };
         /** LoginRequest */
         LoginRequest: {
             /** Password */
@@ -1934,6 +2601,198 @@ export interface components {
             total: number;
         };
         /**
+         * ModelCreate
+         * @description Register a run's model under ``name``: the registered model is created when it does not exist yet.
+         */
+        ModelCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Run Id
+             * @description A finished workflow run of the platform (its job succeeded).
+             */
+            run_id: string;
+        };
+        /** ModelDetail */
+        ModelDetail: {
+            /**
+             * Aliases
+             * @description Alias -> the version it points at.
+             */
+            aliases: {
+                [key: string]: number;
+            };
+            /** Created At */
+            created_at: string | null;
+            /** Description */
+            description: string;
+            /**
+             * Guards
+             * @description The aliases of this model a policy guards, and which.
+             */
+            guards: components["schemas"]["PolicyRef"][];
+            /** Latest Version */
+            latest_version: number | null;
+            /** Name */
+            name: string;
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * Versions
+             * @description Newest first.
+             */
+            versions: components["schemas"]["VersionRow"][];
+        };
+        /** ModelFile */
+        ModelFile: {
+            /**
+             * Format
+             * @description lightgbm_text, xgboost_json, catboost, onnx, safetensors, json, pickle, torch, other.
+             */
+            format: string;
+            /** Path */
+            path: string;
+            /**
+             * Safe
+             * @description Loadable without unpickling (serving may use it).
+             */
+            safe: boolean;
+        };
+        /** ModelRead */
+        ModelRead: {
+            /**
+             * Aliases
+             * @description Alias -> the version it points at.
+             */
+            aliases: {
+                [key: string]: number;
+            };
+            /** Created At */
+            created_at: string | null;
+            /** Description */
+            description: string;
+            /** Latest Version */
+            latest_version: number | null;
+            /** Name */
+            name: string;
+            /** Updated At */
+            updated_at: string | null;
+        };
+        /** NotesUpdate */
+        NotesUpdate: {
+            /** Notes */
+            notes: string;
+        };
+        /** PolicyBody */
+        PolicyBody: {
+            /**
+             * Aliases
+             * @description The aliases it guards.
+             */
+            aliases: string[];
+            beats_champion?: components["schemas"]["BeatsChampion"] | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Model Name
+             * @description Guard this model's aliases only; null: every model's.
+             */
+            model_name?: string | null;
+            thresholds?: components["schemas"]["Thresholds"];
+        };
+        /** PolicyCreate */
+        PolicyCreate: {
+            /**
+             * Aliases
+             * @description The aliases it guards.
+             */
+            aliases: string[];
+            beats_champion?: components["schemas"]["BeatsChampion"] | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Model Name
+             * @description Guard this model's aliases only; null: every model's.
+             */
+            model_name?: string | null;
+            /** Name */
+            name: string;
+            thresholds?: components["schemas"]["Thresholds"];
+        };
+        /** PolicyDetail */
+        PolicyDetail: {
+            /** Aliases */
+            aliases: string[];
+            beats_champion: components["schemas"]["BeatsChampion"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /**
+             * History
+             * @description Its creation and every update, newest first.
+             */
+            history: components["schemas"]["EventRead"][];
+            /** Id */
+            id: number;
+            /** Model Name */
+            model_name: string | null;
+            /** Name */
+            name: string;
+            thresholds: components["schemas"]["Thresholds"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** PolicyRead */
+        PolicyRead: {
+            /** Aliases */
+            aliases: string[];
+            beats_champion: components["schemas"]["BeatsChampion"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Model Name */
+            model_name: string | null;
+            /** Name */
+            name: string;
+            thresholds: components["schemas"]["Thresholds"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** PolicyRef */
+        PolicyRef: {
+            /** Alias */
+            alias: string;
+            /** Policy */
+            policy: string;
+        };
+        /**
          * ProbePayload
          * @description Prints ``lines`` lines at ``rate`` lines/s, then exits with ``exit_code``: exercises dispatch, workers and
          *     live logs without Qlib.
@@ -2001,7 +2860,7 @@ export interface components {
          * ProblemCode
          * @enum {string}
          */
-        ProblemCode: "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "gone" | "too_large" | "validation_failed" | "refused" | "throttled" | "unavailable" | "internal" | "job_not_claimable" | "job_not_yours" | "log_race" | "last_admin";
+        ProblemCode: "bad_request" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "gone" | "too_large" | "validation_failed" | "refused" | "throttled" | "unavailable" | "internal" | "job_not_claimable" | "job_not_yours" | "log_race" | "last_admin" | "gate_failed";
         /**
          * ProblemRead
          * @description One problem the validation found: its check, instrument (None for the whole market) and dates.
@@ -2024,6 +2883,19 @@ export interface components {
             message: string;
             /** Symbol */
             symbol?: string | null;
+        };
+        /** Promotion */
+        Promotion: {
+            /** Alias */
+            alias: string;
+            /** @description The gate's decision; null when no policy guards the alias. */
+            decision: components["schemas"]["DecisionRead"] | null;
+            /** Name */
+            name: string;
+            /** Previous Version */
+            previous_version: number | null;
+            /** Version */
+            version: number;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -2173,6 +3045,22 @@ export interface components {
             /** Turnover */
             turnover: (number | null)[];
         };
+        /** Spread */
+        Spread: {
+            /** Max */
+            max: number | null;
+            /** Mean */
+            mean: number | null;
+            /** Min */
+            min: number | null;
+            /** N */
+            n: number;
+            /**
+             * Std
+             * @description Sample standard deviation (n - 1); null below two runs.
+             */
+            std: number | null;
+        };
         /** Status */
         Status: {
             dependencies: components["schemas"]["Dependencies"];
@@ -2188,6 +3076,47 @@ export interface components {
              * @description workers seen in the last minute
              */
             workers: components["schemas"]["WorkerRead"][];
+        };
+        /**
+         * Thresholds
+         * @description Bounds on the candidate run's test-segment metrics; null: not checked. A missing metric fails its bound.
+         */
+        Thresholds: {
+            /**
+             * Max Drawdown
+             * @description The deepest drawdown allowed, as a positive number: 0.15 passes a 1day.excess_return_with_cost.max_drawdown of -0.12 and fails -0.2.
+             */
+            max_drawdown?: number | null;
+            /**
+             * Min Excess Return
+             * @description 1day.excess_return_with_cost.annualized_return at least this.
+             */
+            min_excess_return?: number | null;
+            /**
+             * Min Ic
+             * @description IC at least this.
+             */
+            min_ic?: number | null;
+            /**
+             * Min Icir
+             * @description ICIR at least this.
+             */
+            min_icir?: number | null;
+            /**
+             * Min Information Ratio
+             * @description 1day.excess_return_with_cost.information_ratio at least this.
+             */
+            min_information_ratio?: number | null;
+            /**
+             * Min Rank Ic
+             * @description Rank IC at least this.
+             */
+            min_rank_ic?: number | null;
+            /**
+             * Min Rank Icir
+             * @description Rank ICIR at least this.
+             */
+            min_rank_icir?: number | null;
         };
         /** TokenCreate */
         TokenCreate: {
@@ -2514,6 +3443,97 @@ export interface components {
             rows: number;
             /** Warnings */
             warnings?: components["schemas"]["ProblemRead"][];
+        };
+        /** VersionCreate */
+        VersionCreate: {
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+            /**
+             * Run Id
+             * @description A finished workflow run of the platform (its job succeeded).
+             */
+            run_id: string;
+        };
+        /** VersionDetail */
+        VersionDetail: {
+            /** Aliases */
+            aliases: string[];
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Decisions
+             * @description Every gate decision on this version, newest first.
+             */
+            decisions: components["schemas"]["DecisionRead"][];
+            /**
+             * History
+             * @description Every change of this version, newest first.
+             */
+            history: components["schemas"]["EventRead"][];
+            /** @description Null for a version made in MLflow directly. */
+            lineage: components["schemas"]["Lineage"] | null;
+            /**
+             * Metrics
+             * @description The run's test-segment metrics, by Qlib's names.
+             */
+            metrics: {
+                [key: string]: number;
+            };
+            /** Mlflow Url */
+            mlflow_url: string | null;
+            /** Model Files */
+            model_files: components["schemas"]["ModelFile"][];
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string;
+            /** Registered By */
+            registered_by: string | null;
+            /**
+             * Registered Via Api
+             * @description False: made in MLflow directly (no verified lineage; it cannot be promoted through the gate).
+             */
+            registered_via_api: boolean;
+            /** Run Id */
+            run_id: string | null;
+            /**
+             * Safe Format
+             * @description The run holds a model file that loads without unpickling.
+             */
+            safe_format: boolean;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        };
+        /** VersionRow */
+        VersionRow: {
+            /** Aliases */
+            aliases: string[];
+            /** Created At */
+            created_at: string | null;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string;
+            /**
+             * Registered Via Api
+             * @description False: made in MLflow directly (no verified lineage; it cannot be promoted through the gate).
+             */
+            registered_via_api: boolean;
+            /** Run Id */
+            run_id: string | null;
+            /** Source */
+            source: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
         };
         /** WorkerRead */
         WorkerRead: {
@@ -3160,6 +4180,297 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    benchmarks_list_benchmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    benchmarks_create_benchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenchmarkCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    benchmarks_get_benchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                benchmark_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    benchmarks_cancel_benchmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                benchmark_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    benchmarks_leaderboard_markdown: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                benchmark_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaderboard in Qlib's table layout. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "text/plain": string;
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5223,6 +6534,927 @@ export interface operations {
             };
             /** @description Refused: the request does not match its schema, or its content is not acceptable */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_list_policies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_create_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_get_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_update_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_list_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_register_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_get_model: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registered model's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_set_alias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description champion, challenger, any name (not latest, v<N>). */
+                alias: string;
+                /** @description The registered model's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AliasSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_remove_alias: {
+        parameters: {
+            query?: {
+                /** @description Why (required for an alias a policy guards). */
+                reason?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description champion, challenger, any name (not latest, v<N>). */
+                alias: string;
+                /** @description The registered model's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasRemoved"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_model_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registered model's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_register_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registered model's name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_get_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registered model's name. */
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    models_edit_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registered model's name. */
+                name: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetail"];
+                };
+            };
+            /** @description The body cannot be read (not UTF-8 text) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this role or token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: the request does not match its schema, or its content is not acceptable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unreachable */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

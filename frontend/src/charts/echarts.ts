@@ -1,5 +1,5 @@
 // The ECharts parts the dashboard uses, registered once (tree-shaken: nothing else is bundled), and VChart.
-import { BarChart, CandlestickChart, LineChart } from 'echarts/charts'
+import { BarChart, BoxplotChart, CandlestickChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   AxisPointerComponent,
   DataZoomComponent,
@@ -18,6 +18,8 @@ use([
   LineChart,
   BarChart,
   CandlestickChart,
+  BoxplotChart,
+  ScatterChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,

@@ -212,15 +212,6 @@ export default {
   lineage: {
     title: 'Jobs trained on this version',
     empty: 'No training job has used this version yet',
-    name: 'Job',
-    state: 'State',
-    user: 'User',
-    ic: 'IC',
-    rankIc: 'Rank IC',
-    excess: 'Ann. excess return (with cost)',
-    created: 'Submitted',
-    run: 'Run',
     train: 'Train on this version',
-    total: '{n} jobs in all',
   },
 }

@@ -212,15 +212,6 @@ export default {
   lineage: {
     title: '在该版本上训练的任务',
     empty: '尚无训练任务使用该版本',
-    name: '任务',
-    state: '状态',
-    user: '用户',
-    ic: 'IC',
-    rankIc: 'Rank IC',
-    excess: '年化超额收益（含成本）',
-    created: '提交时间',
-    run: '运行',
     train: '用该版本训练',
-    total: '共 {n} 个任务',
   },
 }

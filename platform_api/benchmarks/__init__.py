@@ -1,0 +1,1 @@
+"""Benchmarks: configs × seeds on one dataset version, fanned out as jobs, ranked on a leaderboard."""
