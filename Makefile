@@ -70,4 +70,4 @@ browser:
 ## Run every test (real MLflow, Qlib, MariaDB, Redis, S3, Chromium; see .ci/run for the services); pytest also
 ## checks the committed API client against the live schema and drives the dashboard in Chromium.
 test: venv zoo lint browser frontend-check
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -105,21 +106,45 @@ def pytest_configure(config: pytest.Config) -> None:
 
 #: Modules whose clusters use the machine's brokers and network namespaces: one after the other, in one worker.
 BROKER_MODULES = frozenset({"test_distributed", "test_dataset_store_e2e", "test_bench_smoke"})
+#: Modules with tests on the session's platform (`shared_platform`): all in one worker, so one platform serves them.
+#: Collection refuses a module that uses the fixture and is missing here.
+SHARED_MODULES = frozenset({
+    "test_benchmarks", "test_benchmarks_dashboard_e2e", "test_dashboard_e2e", "test_e2e_platform",
+    "test_experiments_api", "test_factors_dashboard_e2e", "test_factors_e2e", "test_frontend_client",
+    "test_ingest_job", "test_model_zoo", "test_models_dashboard_e2e", "test_openapi_contract", "test_registry_api",
+})
 
 
+def xdist_group(nodeid: str) -> str:
+    """The worker group of a test (pytest-xdist): the shared platform's modules, the broker modules, else its
+    module."""
+    module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1].removesuffix(".py")
+    return "shared-platform" if module in SHARED_MODULES else "brokers" if module in BROKER_MODULES else module
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Groups for pytest-xdist's `--dist loadgroup`: every test on the session's platform in one worker (one
-    platform for them all), the broker modules together in one worker, any other module's tests in one worker (its
-    module fixtures are made once)."""
-    for item in items:
-        module = Path(str(item.path)).stem
-        if "shared_platform" in getattr(item, "fixturenames", ()):
-            group = "shared-platform"
-        elif module in BROKER_MODULES:
-            group = "brokers"
-        else:
-            group = module
-        item.add_marker(pytest.mark.xdist_group(group))
+    """The two long groups first (the scheduler below keeps collection order: each worker starts one of them and
+    they share the modules left); a module on the shared platform that SHARED_MODULES lacks is an error."""
+    stray = sorted({Path(str(i.path)).stem for i in items if "shared_platform" in getattr(i, "fixturenames", ())}
+                   - SHARED_MODULES)
+    if stray:
+        raise pytest.UsageError(f"tests/conftest.py SHARED_MODULES lacks {stray}: they use shared_platform")
+    rank = {"shared-platform": 0, "brokers": 1}
+    items.sort(key=lambda item: rank.get(xdist_group(item.nodeid), 2))  # stable: each module keeps its order
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's scope scheduling over :func:`xdist_group` (its own `loadgroup` marks do not reach pytest 9.2's
+    node ids), in collection order."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Grouped(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    config.option.loadscopereorder = False
+    return Grouped(config, log)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
