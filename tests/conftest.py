@@ -104,8 +104,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[REPORT_ENV] = path
 
 
-#: Modules whose clusters use the machine's brokers and network namespaces: one after the other, in one worker.
-BROKER_MODULES = frozenset({"test_distributed", "test_dataset_store_e2e", "test_bench_smoke"})
+#: Modules whose clusters use the machine's brokers, network namespaces or an S3 server (SeaweedFS: two starting at
+#: once on two busy cores did not come up in time): one after the other, in one worker.
+BROKER_MODULES = frozenset({"test_distributed", "test_dataset_store_e2e", "test_bench_smoke", "test_door_e2e"})
 #: Modules with tests on the session's platform (`shared_platform`): all in one worker, so one platform serves them.
 #: Collection refuses a module that uses the fixture and is missing here.
 SHARED_MODULES = frozenset({

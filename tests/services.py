@@ -73,7 +73,7 @@ def s3_server(folder: Path, bucket: str = "mlflow") -> Iterator[S3]:
     )
     s3 = S3(f"http://127.0.0.1:{s3port}", bucket)
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180  # a busy machine: weed's master, volume and filer come up one by one
         while True:
             try:
                 s3.client().create_bucket(Bucket=bucket)

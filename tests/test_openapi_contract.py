@@ -266,6 +266,10 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [(m.upper(), path, op) for path, ops in spec["paths"].items() for m, op in ops.items()]
 
 
+#: The operations that answer text, not a JSON model, and their media type.
+TEXT_ANSWERS = {"GET /api/benchmarks/{benchmark_id}/leaderboard.md": "text/markdown"}
+
+
 def test_the_document_says_what_is_answered(api: Api) -> None:
     spec = api.client.get("/openapi.json").json()
     ops = _operations(spec)
@@ -284,6 +288,8 @@ def test_the_document_says_what_is_answered(api: Api) -> None:
             content = responses[status].get("content")
             if status == "204":
                 assert not content, where
+            elif where in TEXT_ANSWERS:
+                assert content == {TEXT_ANSWERS[where]: {"schema": {"type": "string"}}}, where
             else:
                 assert list(content) == ["application/json"], where
                 body = content["application/json"]["schema"]

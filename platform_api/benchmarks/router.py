@@ -37,13 +37,16 @@ def get_benchmark(benchmark_id: RowId, _: CurrentUser, session: SessionDep) -> B
     return service.detail(session, service.get_or_404(session, benchmark_id))
 
 
-@router.get("/{benchmark_id}/leaderboard.md", response_class=PlainTextResponse,
+class MarkdownResponse(PlainTextResponse):
+    media_type = "text/markdown"
+
+
+@router.get("/{benchmark_id}/leaderboard.md", response_class=MarkdownResponse,
             responses={**problems(*AUTHED, 404), 200: {"content": {"text/markdown": {"schema": {"type": "string"}}},
                                                        "description": "The leaderboard in Qlib's table layout."}})
-def leaderboard_markdown(benchmark_id: RowId, _: CurrentUser, session: SessionDep) -> PlainTextResponse:
+def leaderboard_markdown(benchmark_id: RowId, _: CurrentUser, session: SessionDep) -> MarkdownResponse:
     """The leaderboard as Markdown, in the layout of Qlib's benchmark table (mean±std over the seeds)."""
-    text = service.as_markdown(session, service.get_or_404(session, benchmark_id))
-    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+    return MarkdownResponse(service.as_markdown(session, service.get_or_404(session, benchmark_id)))
 
 
 @router.post("/{benchmark_id}/cancel", response_model=BenchmarkDetail, responses=problems(*AUTHED, 403, 404))

@@ -4448,7 +4448,6 @@ export interface operations {
                 };
                 content: {
                     "text/markdown": string;
-                    "text/plain": string;
                 };
             };
             /** @description Not authenticated */
